@@ -1,0 +1,152 @@
+//! Request bodies: strict JSON parsing with field-level errors, and image fields.
+
+use crate::envelope::{ApiError, ApiResult};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use hawiya_core::codes;
+use hawiya_vision::{DecodedImage, ImageError};
+use serde::de::DeserializeOwned;
+
+/// A JSON body parsed into `T`, with errors in the envelope:
+/// malformed JSON → 6101, a wrong type → 6102 naming the field, too large → 6105,
+/// a non-JSON content type → 6104.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
+        if let Some(ct) = req.headers().get(axum::http::header::CONTENT_TYPE) {
+            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+            if !ct.starts_with("application/json") && !ct.contains("+json") {
+                return Err(ApiError::new(codes::UNSUPPORTED_CONTENT_TYPE));
+            }
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(codes::BODY_TOO_LARGE)
+            } else {
+                ApiError::new(codes::MALFORMED_JSON).message(rejection.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses JSON bytes into `T`, classifying errors as syntax (6101) or data (6102).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(codes::MALFORMED_JSON).message("The request body is empty"));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if path == "." { None } else { Some(path) };
+                let mut e = ApiError::new(codes::INVALID_FIELD);
+                e.descriptions.push(crate::envelope::ErrorDescription {
+                    field,
+                    message: strip_position(&inner.to_string()),
+                });
+                e
+            }
+            _ => ApiError::new(codes::MALFORMED_JSON)
+                .message(format!("Malformed JSON body: {inner}")),
+        }
+    })
+}
+
+/// serde_json appends " at line L column C"; for a data error the field path says more.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Returns the value of a required field, or error 6103 naming it.
+pub fn required<T>(value: Option<T>, field: &str) -> ApiResult<T> {
+    value.ok_or_else(|| {
+        ApiError::new(codes::MISSING_FIELD)
+            .message(format!("The field `{field}` is required"))
+            .field(field, "required")
+    })
+}
+
+/// Maps an image decoding failure of `field` to its documented code.
+pub fn image_error(field: &str, err: &ImageError) -> ApiError {
+    let code = match err {
+        ImageError::Empty | ImageError::ZeroDimensions => codes::EMPTY_IMAGE,
+        ImageError::InvalidBase64 { .. } => codes::INVALID_BASE64,
+        ImageError::TooLarge { .. } => codes::IMAGE_TOO_LARGE,
+        ImageError::TooManyPixels { .. } => codes::IMAGE_TOO_MANY_PIXELS,
+        ImageError::UnsupportedFormat { .. } => codes::UNSUPPORTED_IMAGE_FORMAT,
+        ImageError::Corrupt { .. } => codes::CORRUPT_IMAGE,
+    };
+    ApiError::new(code)
+        .message(format!("{}: `{field}`", code.message))
+        .field(field, err.to_string())
+}
+
+/// Decodes the named base64 image fields on the blocking pool, in order; the first failure
+/// wins. Returns the decoded images and, for `store_images`, their raw bytes.
+pub async fn decode_images(
+    state: &AppState,
+    fields: Vec<(&'static str, String)>,
+) -> ApiResult<Vec<DecodedImage>> {
+    let limits = state.config.image_limits();
+    tokio::task::spawn_blocking(move || {
+        fields
+            .iter()
+            .map(|(name, b64)| {
+                hawiya_vision::decode_base64_image(b64, &limits).map_err(|e| image_error(name, &e))
+            })
+            .collect::<ApiResult<Vec<_>>>()
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        image: Option<String>,
+        nested: Option<Nested>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Nested {
+        flag: bool,
+    }
+
+    #[test]
+    fn json_errors_are_classified() {
+        let e = parse_json::<Body>(b"{\"image\": 5}").unwrap_err();
+        assert_eq!(e.code.code, 6102);
+        assert_eq!(e.descriptions[0].field.as_deref(), Some("image"));
+        let e = parse_json::<Body>(b"{\"nested\": {\"flag\": \"yes\"}}").unwrap_err();
+        assert_eq!(e.descriptions[0].field.as_deref(), Some("nested.flag"));
+        assert_eq!(
+            parse_json::<Body>(b"{\"image\": ").unwrap_err().code.code,
+            6101
+        );
+        assert_eq!(parse_json::<Body>(b"  ").unwrap_err().code.code, 6101);
+        assert_eq!(parse_json::<Body>(b"[1]").unwrap_err().code.code, 6102);
+        assert!(parse_json::<Body>(b"{}").unwrap().image.is_none());
+    }
+
+    #[test]
+    fn required_fields_are_named() {
+        let e = required::<String>(None, "face_1").unwrap_err();
+        assert_eq!(e.code.code, 6103);
+        assert!(e.message.contains("face_1"));
+    }
+}

@@ -1,0 +1,144 @@
+//! Server configuration: built-in defaults, then a TOML file, then `HAWIYA_*` variables.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Everything the server can be configured with. Every field has a default, so
+/// `hawiya serve` runs with no configuration at all.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `host:port` to listen on (`HAWIYA_LISTEN`).
+    pub listen: String,
+    /// Data directory: SQLite database, keys, models (`HAWIYA_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Database URL; unset means SQLite in the data directory (`HAWIYA_DATABASE_URL`).
+    pub database_url: Option<String>,
+    /// Keep request images (sealed) with their steps (`HAWIYA_STORE_IMAGES`). Off by default.
+    pub store_images: bool,
+    /// Largest decoded image, in bytes (`HAWIYA_MAX_IMAGE_BYTES`).
+    pub max_image_bytes: usize,
+    /// Largest image, in pixels (`HAWIYA_MAX_IMAGE_PIXELS`).
+    pub max_image_pixels: u64,
+    /// Largest request body, in bytes (`HAWIYA_MAX_BODY_BYTES`); must fit several images.
+    pub max_body_bytes: usize,
+    /// Lifetime of access tokens, in seconds.
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of refresh tokens, in seconds.
+    pub refresh_token_ttl_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            store_images: false,
+            max_image_bytes: 5 * 1024 * 1024,
+            max_image_pixels: 25_000_000,
+            max_body_bytes: 32 * 1024 * 1024,
+            access_token_ttl_secs: 24 * 3600,
+            refresh_token_ttl_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then `file` (or `HAWIYA_CONFIG`) if given, then the
+    /// environment variables named on each field.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("HAWIYA_CONFIG").map(PathBuf::from));
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("reading config {}: {e}", path.display()))?;
+                toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        fn parse<T: std::str::FromStr>(name: &str, value: &str) -> anyhow::Result<T> {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{name}: cannot parse {value:?}"))
+        }
+        if let Some(v) = get("HAWIYA_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = get("HAWIYA_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("HAWIYA_DATABASE_URL").filter(|v| !v.is_empty()) {
+            self.database_url = Some(v);
+        }
+        if let Some(v) = get("HAWIYA_STORE_IMAGES") {
+            self.store_images = parse("HAWIYA_STORE_IMAGES", &v)?;
+        }
+        if let Some(v) = get("HAWIYA_MAX_IMAGE_BYTES") {
+            self.max_image_bytes = parse("HAWIYA_MAX_IMAGE_BYTES", &v)?;
+        }
+        if let Some(v) = get("HAWIYA_MAX_IMAGE_PIXELS") {
+            self.max_image_pixels = parse("HAWIYA_MAX_IMAGE_PIXELS", &v)?;
+        }
+        if let Some(v) = get("HAWIYA_MAX_BODY_BYTES") {
+            self.max_body_bytes = parse("HAWIYA_MAX_BODY_BYTES", &v)?;
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect: the configured one, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| hawiya_store::Store::sqlite_url(&self.data_dir))
+    }
+
+    /// Image limits for the decoder.
+    pub fn image_limits(&self) -> hawiya_vision::Limits {
+        hawiya_vision::Limits {
+            max_bytes: self.max_image_bytes,
+            max_pixels: self.max_image_pixels,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_defaults() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "HAWIYA_LISTEN" => Some("0.0.0.0:9".into()),
+            "HAWIYA_STORE_IMAGES" => Some("true".into()),
+            "HAWIYA_DATABASE_URL" => Some(String::new()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9");
+        assert!(c.store_images);
+        assert!(c.database_url.is_none(), "empty URL means the default");
+        assert!(c.database_url().starts_with("sqlite://"));
+        let bad = c.apply_env(|k| (k == "HAWIYA_MAX_IMAGE_BYTES").then(|| "lots".into()));
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn toml_file_is_strict() {
+        let c: Config = toml::from_str("store_images = true\nmax_image_bytes = 10").unwrap();
+        assert!(c.store_images);
+        assert_eq!(c.max_image_bytes, 10);
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert!(toml::from_str::<Config>("stor_images = true").is_err());
+    }
+}

@@ -1,0 +1,244 @@
+//! The Vlens-compatible HTTP API of Hawiya.
+//!
+//! [`router`] builds the axum application; [`serve`] runs it until a shutdown signal. Every
+//! response, including auth failures, unknown routes and panics, is the documented envelope
+//! ([`envelope`]). Handlers only map typed results to JSON; work lives in the engine crates.
+
+pub mod auth;
+pub mod body;
+pub mod config;
+pub mod envelope;
+pub mod openapi;
+pub mod ops;
+pub mod routes;
+pub mod transactions;
+
+pub use config::Config;
+
+use axum::routing::{get, post};
+use axum::Router;
+use hawiya_store::{MasterKey, Sealer, Store};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration in effect.
+    pub config: Arc<Config>,
+    /// The database.
+    pub store: Store,
+    /// Access-token keys.
+    pub tokens: auth::TokenKeys,
+    /// Prometheus metrics.
+    pub metrics: ops::Metrics,
+    /// Set once every built capability is loaded.
+    pub ready: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// Opens the data directory, the master key and the database.
+    pub async fn open(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            anyhow::anyhow!("creating data directory {}: {e}", config.data_dir.display())
+        })?;
+        let master = MasterKey::load_or_create(&config.data_dir.join("keys"))?;
+        let store = Store::connect(&config.database_url(), Sealer::new(&master)).await?;
+        Ok(Self {
+            tokens: auth::TokenKeys::new(&master.derive("jwt")),
+            config: Arc::new(config),
+            store,
+            metrics: ops::Metrics::new(),
+            ready: Arc::new(AtomicBool::new(false)),
+        })
+    }
+}
+
+/// The server's id of the current request (also in `X-Request-Id` and the logs).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// A capability of the API and whether this build serves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// National ID front and back.
+    NationalId,
+    /// Passport MRZ.
+    Passport,
+    /// Car licence front and back.
+    CarLicense,
+    /// Driving licence.
+    DrivingLicense,
+    /// Licence plate.
+    LicensePlate,
+    /// Document classification.
+    Classification,
+    /// Face match and compare.
+    Face,
+    /// Three-frame liveness.
+    Liveness,
+    /// AML screening.
+    Aml,
+    /// Users' digital identity flow.
+    DigitalIdentity,
+}
+
+impl Capability {
+    /// Every capability.
+    pub const ALL: &'static [Capability] = &[
+        Capability::NationalId,
+        Capability::Passport,
+        Capability::CarLicense,
+        Capability::DrivingLicense,
+        Capability::LicensePlate,
+        Capability::Classification,
+        Capability::Face,
+        Capability::Liveness,
+        Capability::Aml,
+        Capability::DigitalIdentity,
+    ];
+
+    /// Machine name, as in `/readyz`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Capability::NationalId => "national_id",
+            Capability::Passport => "passport",
+            Capability::CarLicense => "car_license",
+            Capability::DrivingLicense => "driving_license",
+            Capability::LicensePlate => "license_plate",
+            Capability::Classification => "classification",
+            Capability::Face => "face",
+            Capability::Liveness => "liveness",
+            Capability::Aml => "aml",
+            Capability::DigitalIdentity => "digital_identity",
+        }
+    }
+
+    /// Human description, used in error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Capability::NationalId => "national ID OCR",
+            Capability::Passport => "passport OCR",
+            Capability::CarLicense => "car licence OCR",
+            Capability::DrivingLicense => "driving licence OCR",
+            Capability::LicensePlate => "licence plate OCR",
+            Capability::Classification => "document classification",
+            Capability::Face => "face matching",
+            Capability::Liveness => "liveness detection",
+            Capability::Aml => "AML screening",
+            Capability::DigitalIdentity => "the digital identity flow",
+        }
+    }
+
+    /// `ready` or `not_built`.
+    pub fn status(self) -> &'static str {
+        // No engine is built yet; each issue that lands one flips its capability here.
+        "not_built"
+    }
+}
+
+/// The application with every route and layer.
+pub fn router(state: AppState) -> Router {
+    use routes::{credentials, ocr, portal};
+    let api = Router::new()
+        // OCR and computer vision (spec §6).
+        .route("/v1/ocr/id/front", post(ocr::id_front))
+        .route("/v1/ocr/id/back", post(ocr::id_back))
+        .route("/v1/ocr/passport", post(ocr::passport))
+        .route("/v1/ocr/car/license/front", post(ocr::car_license_front))
+        .route("/v1/ocr/car/license/back", post(ocr::car_license_back))
+        .route("/v1/ocr/driving/license", post(ocr::driving_license))
+        .route("/v1/ocr/license/plate", post(ocr::license_plate))
+        .route("/v1/ocr/classification", post(ocr::classification))
+        .route("/v1/ocr/face/match", post(ocr::face_match))
+        .route("/v1/ocr/face/compare", post(ocr::face_compare))
+        .route("/v1/ocr/liveness/multi", post(ocr::liveness_multi))
+        .route("/v1/ocr/aml/validate", post(ocr::aml_validate))
+        // Admin credentials (spec §9).
+        .route("/api/credentials/Login", post(credentials::login))
+        .route("/api/credentials/RefreshToken", post(credentials::refresh))
+        // Transactions (spec §12, §7.8).
+        .route("/v1/app/steps", post(portal::add_step))
+        .route("/v1/app/transactions", get(portal::list_transactions))
+        .route(
+            "/v1/app/transactions/{id}",
+            get(portal::get_transaction).delete(portal::delete_transaction),
+        )
+        .route(
+            "/v1/app/transactions/{id}/steps",
+            get(portal::transaction_steps),
+        )
+        .route(
+            "/api/Transactions/GetTransactionById",
+            get(portal::get_transaction_by_id),
+        )
+        .route("/api/Audit/Events", get(portal::audit_events));
+    let api = openapi::DIGITAL_IDENTITY_PATHS
+        .iter()
+        .fold(api, |r, path| r.route(path, post(ocr::digital_identity)));
+    let api = api
+        // Operations.
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(openapi::docs_page))
+        .route("/", get(openapi::docs_page));
+    with_layers(api, state)
+}
+
+/// Adds the fallbacks and layers shared by every route: body limit, panic catching,
+/// request ids, logs and metrics.
+pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
+    router
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_body_bytes,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            ops::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::observe,
+        ))
+        .with_state(state)
+}
+
+/// Runs the server on `listener` until SIGINT/SIGTERM, then drains in-flight requests and
+/// closes the database.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    // No engine needs loading yet: the server is ready as soon as it listens.
+    state.ready.store(true, Ordering::Release);
+    let store = state.store.clone();
+    let app = router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shutting down: draining done, closing the database");
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,180 @@
+//! Operations: request ids, JSON request logs, Prometheus metrics, health and readiness.
+
+use crate::envelope::{ApiError, ResponseErrorCode};
+use crate::{AppState, Capability, RequestId};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hawiya_core::codes;
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The server's Prometheus metrics.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+}
+
+impl Metrics {
+    /// Registers the metrics.
+    pub fn new() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "hawiya_http_requests_total",
+                "HTTP requests by route, method, status and envelope error code",
+            ),
+            &["route", "method", "status", "error_code"],
+        )
+        .expect("valid metric");
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "hawiya_http_request_duration_seconds",
+                "HTTP request latency by route",
+            )
+            .buckets(vec![
+                0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4,
+            ]),
+            &["route", "method"],
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(requests.clone()))
+            .expect("unique metric");
+        registry
+            .register(Box::new(latency.clone()))
+            .expect("unique metric");
+        Self {
+            registry,
+            requests,
+            latency,
+        }
+    }
+
+    /// The metrics in Prometheus text format.
+    pub fn render(&self) -> String {
+        TextEncoder::new()
+            .encode_to_string(&self.registry.gather())
+            .unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Middleware: gives every request an id (`X-Request-Id` header, log span, `request_id`
+/// fields), logs its outcome as one JSON line and records its metrics.
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().to_string();
+    let span =
+        tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    let start = Instant::now();
+    let mut response = next.run(req).instrument(span.clone()).await;
+    let elapsed = start.elapsed();
+    let status = response.status().as_u16();
+    let error_code = response
+        .extensions()
+        .get::<ResponseErrorCode>()
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
+    state
+        .metrics
+        .requests
+        .with_label_values(&[
+            route.as_str(),
+            method.as_str(),
+            &status.to_string(),
+            &error_code,
+        ])
+        .inc();
+    state
+        .metrics
+        .latency
+        .with_label_values(&[route.as_str(), method.as_str()])
+        .observe(elapsed.as_secs_f64());
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            error_code = %error_code,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "request finished"
+        )
+    });
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// `GET /healthz`: the process is up.
+pub async fn healthz() -> impl IntoResponse {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// `GET /readyz`: 200 once every built capability can serve and the database answers.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let db = state.store.ping().await;
+    let loaded = state.ready.load(std::sync::atomic::Ordering::Acquire);
+    let capabilities: serde_json::Map<String, serde_json::Value> = Capability::ALL
+        .iter()
+        .map(|c| (c.key().to_string(), serde_json::Value::from(c.status())))
+        .collect();
+    let ready = db && loaded;
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "not_ready" },
+        "database": if db { "ok" } else { "unreachable" },
+        "capabilities": capabilities,
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Fallback for unknown paths: 6404 in the envelope.
+pub async fn not_found() -> ApiError {
+    ApiError::new(codes::NOT_FOUND)
+}
+
+/// Fallback for a known path with the wrong method: 6405 in the envelope.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(codes::METHOD_NOT_ALLOWED)
+}
+
+/// Turns a panic in a handler into a 5000 envelope (and logs it).
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    ApiError::internal(format!("handler panicked: {detail}")).into_response()
+}

@@ -1,0 +1,5 @@
+//! HTTP handlers, one module per API area.
+
+pub mod credentials;
+pub mod ocr;
+pub mod portal;

@@ -1,0 +1,215 @@
+//! The OCR, face, liveness and AML endpoints (`/v1/ocr/...`) and the digital-identity steps.
+//!
+//! Their engines are not built yet. Each endpoint is routed and does everything up to the
+//! engine: authentication, body parsing, required fields, image decoding, transaction lookup.
+//! Then it answers error 4004 "service not available" (HTTP 501), so clients see the whole
+//! surface, bad input gets its precise error, and nothing is written to the store.
+
+use crate::auth::TenantAuth;
+use crate::body::{decode_images, required, JsonBody};
+use crate::envelope::{ApiError, ApiResult};
+use crate::{transactions, AppState, Capability};
+use axum::extract::State;
+use axum::response::Response;
+use hawiya_core::codes;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Common body of the document endpoints (spec §5.1).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OcrRequest {
+    /// Base64 JPEG, PNG or WebP, with or without a `data:` prefix. Required.
+    pub image: Option<String>,
+    /// GUID of an existing transaction; omitted or null creates one.
+    pub transaction_id: Option<String>,
+    /// The caller's own reference, echoed back.
+    pub client_transaction_id: Option<String>,
+    /// Accepted for compatibility; responses carry a server-generated `request_id`.
+    pub request_id: Option<String>,
+    /// Document country, `EG` or `EGY` (default `EG`).
+    pub country: Option<String>,
+    /// Whether the extracted fields are returned.
+    #[serde(rename = "getExtractedData")]
+    pub get_extracted_data: Option<bool>,
+    /// A name to cross-check against the document.
+    pub name_check_value: Option<String>,
+}
+
+/// Body of `POST /v1/ocr/face/compare`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FaceCompareRequest {
+    /// First face, base64. Required.
+    pub face_image1: Option<String>,
+    /// Second face, base64. Required.
+    pub face_image2: Option<String>,
+    /// GUID of an existing transaction; omitted or null creates one.
+    pub transaction_id: Option<String>,
+    /// The caller's own reference, echoed back.
+    pub client_transaction_id: Option<String>,
+    /// Accepted for compatibility.
+    pub request_id: Option<String>,
+}
+
+/// Body of `POST /v1/ocr/liveness/multi` (and the digital-identity liveness step).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LivenessRequest {
+    /// Optional ID-front image (sent by the new reference's examples).
+    pub image: Option<String>,
+    /// First frame, base64. Required.
+    pub face_1: Option<String>,
+    /// Second frame, at most 0.5 s after the first. Required.
+    pub face_2: Option<String>,
+    /// Third frame, at most 0.5 s after the second. Required.
+    pub face_3: Option<String>,
+    /// GUID of the transaction holding the ID front.
+    pub transaction_id: Option<String>,
+    /// The caller's own reference, echoed back.
+    pub client_transaction_id: Option<String>,
+    /// Accepted for compatibility.
+    pub request_id: Option<String>,
+    /// Whether the extracted fields are returned.
+    #[serde(rename = "getExtractedData")]
+    pub get_extracted_data: Option<bool>,
+}
+
+/// Body of `POST /v1/ocr/aml/validate`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AmlRequest {
+    /// Full name, Arabic or Latin. Required.
+    pub name: Option<String>,
+    /// 14-digit national ID number.
+    #[serde(rename = "idNumber")]
+    pub id_number: Option<String>,
+    /// Birth date, `YYYY-MM-DD`.
+    #[serde(rename = "dateOfBirth")]
+    pub date_of_birth: Option<String>,
+    /// GUID of an existing transaction.
+    pub transaction_id: Option<String>,
+    /// The caller's own reference, echoed back.
+    pub client_transaction_id: Option<String>,
+}
+
+/// Checks everything a built engine would need, then reports the capability as not available.
+async fn validated_then_unavailable(
+    state: &AppState,
+    tenant: &hawiya_store::Tenant,
+    capability: Capability,
+    images: Vec<(&'static str, String)>,
+    transaction_id: Option<&str>,
+    client_transaction_id: Option<&str>,
+) -> ApiResult<Response> {
+    decode_images(state, images).await?;
+    transactions::resolve(state, tenant, transaction_id, client_transaction_id).await?;
+    Err(unavailable(capability))
+}
+
+/// Error 4004 naming the capability.
+pub fn unavailable(capability: Capability) -> ApiError {
+    ApiError::new(codes::SERVICE_NOT_AVAILABLE).message(format!(
+        "Service not available on this server: {} is not built yet",
+        capability.describe()
+    ))
+}
+
+macro_rules! document_endpoint {
+    ($name:ident, $capability:expr) => {
+        /// A document endpoint: `image` + transaction fields.
+        pub async fn $name(
+            State(state): State<AppState>,
+            TenantAuth(tenant): TenantAuth,
+            JsonBody(body): JsonBody<OcrRequest>,
+        ) -> ApiResult<Response> {
+            let image = required(body.image, "image")?;
+            validated_then_unavailable(
+                &state,
+                &tenant,
+                $capability,
+                vec![("image", image)],
+                body.transaction_id.as_deref(),
+                body.client_transaction_id.as_deref(),
+            )
+            .await
+        }
+    };
+}
+
+document_endpoint!(id_front, Capability::NationalId);
+document_endpoint!(id_back, Capability::NationalId);
+document_endpoint!(passport, Capability::Passport);
+document_endpoint!(car_license_front, Capability::CarLicense);
+document_endpoint!(car_license_back, Capability::CarLicense);
+document_endpoint!(driving_license, Capability::DrivingLicense);
+document_endpoint!(license_plate, Capability::LicensePlate);
+document_endpoint!(classification, Capability::Classification);
+document_endpoint!(face_match, Capability::Face);
+
+/// `POST /v1/ocr/face/compare`.
+pub async fn face_compare(
+    State(state): State<AppState>,
+    TenantAuth(tenant): TenantAuth,
+    JsonBody(body): JsonBody<FaceCompareRequest>,
+) -> ApiResult<Response> {
+    let first = required(body.face_image1, "face_image1")?;
+    let second = required(body.face_image2, "face_image2")?;
+    validated_then_unavailable(
+        &state,
+        &tenant,
+        Capability::Face,
+        vec![("face_image1", first), ("face_image2", second)],
+        body.transaction_id.as_deref(),
+        body.client_transaction_id.as_deref(),
+    )
+    .await
+}
+
+/// `POST /v1/ocr/liveness/multi` and `POST /api/DigitalIdentity/verify/liveness/multi`.
+pub async fn liveness_multi(
+    State(state): State<AppState>,
+    TenantAuth(tenant): TenantAuth,
+    JsonBody(body): JsonBody<LivenessRequest>,
+) -> ApiResult<Response> {
+    let mut images = vec![
+        ("face_1", required(body.face_1, "face_1")?),
+        ("face_2", required(body.face_2, "face_2")?),
+        ("face_3", required(body.face_3, "face_3")?),
+    ];
+    if let Some(image) = body.image {
+        images.push(("image", image));
+    }
+    validated_then_unavailable(
+        &state,
+        &tenant,
+        Capability::Liveness,
+        images,
+        body.transaction_id.as_deref(),
+        body.client_transaction_id.as_deref(),
+    )
+    .await
+}
+
+/// `POST /v1/ocr/aml/validate`.
+pub async fn aml_validate(
+    State(state): State<AppState>,
+    TenantAuth(tenant): TenantAuth,
+    JsonBody(body): JsonBody<AmlRequest>,
+) -> ApiResult<Response> {
+    let name = required(body.name, "name")?;
+    if name.trim().is_empty() {
+        return Err(ApiError::new(codes::INVALID_FIELD).field("name", "must not be empty"));
+    }
+    validated_then_unavailable(
+        &state,
+        &tenant,
+        Capability::Aml,
+        Vec::new(),
+        body.transaction_id.as_deref(),
+        body.client_transaction_id.as_deref(),
+    )
+    .await
+}
+
+/// Digital-identity endpoints (registration, user login, verify steps, linking): the user
+/// identity flow is not built yet. Authenticated, then 4004.
+pub async fn digital_identity(TenantAuth(_tenant): TenantAuth) -> ApiResult<Response> {
+    Err(unavailable(Capability::DigitalIdentity))
+}

@@ -1,0 +1,210 @@
+//! Store tests: run against SQLite always, and against PostgreSQL too when
+//! `HAWIYA_TEST_DATABASE_URL` is set (the test script starts a throwaway cluster).
+
+use hawiya_store::*;
+
+async fn stores() -> Vec<(Store, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    // A fixed key, so a run against both databases uses one sealer.
+    let sealer = Sealer::new(
+        &MasterKey::from_base64("a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=").unwrap(),
+    );
+    let mut out = vec![(
+        Store::connect(&Store::sqlite_url(dir.path()), sealer.clone())
+            .await
+            .unwrap(),
+        Some(dir),
+    )];
+    if let Ok(url) = std::env::var("HAWIYA_TEST_DATABASE_URL") {
+        out.push((Store::connect(&url, sealer).await.unwrap(), None));
+    }
+    out
+}
+
+fn unique(name: &str) -> String {
+    format!("{name}-{}", uuid::Uuid::new_v4())
+}
+
+async fn tenant(store: &Store, name: &str) -> Tenant {
+    store
+        .create_tenant(
+            name,
+            &sha256_hex(&unique("key")),
+            "hw_x",
+            "admin",
+            "$argon2id$fake",
+        )
+        .await
+        .unwrap()
+}
+
+fn step(tenant: &Tenant, transaction: TransactionRef) -> NewStep {
+    NewStep {
+        tenant_id: tenant.id.clone(),
+        transaction,
+        step_type: "others".into(),
+        endpoint: "/v1/app/steps".into(),
+        request_id: uuid::Uuid::new_v4().to_string(),
+        succeeded: true,
+        error_code: None,
+        validation_codes: vec![3001],
+        result: serde_json::json!({"name": "محمد"}),
+        images: vec![("image".into(), vec![1, 2, 3])],
+    }
+}
+
+#[tokio::test]
+async fn tenants_keys_and_conflicts() {
+    for (store, _dir) in stores().await {
+        let name = unique("acme");
+        let t = store
+            .create_tenant(&name, &sha256_hex(&name), "hw_a", "admin", "hash")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .tenant_by_api_key_hash(&sha256_hex(&name))
+                .await
+                .unwrap(),
+            Some(t.clone())
+        );
+        assert_eq!(store.tenant_by_api_key_hash("nope").await.unwrap(), None);
+        assert_eq!(store.tenant_by_name(&name).await.unwrap(), Some(t.clone()));
+        let again = store
+            .create_tenant(&name, "other", "hw_b", "admin", "hash")
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "{:?}",
+            again.err()
+        );
+        // The failed create left no half-written key behind.
+        assert_eq!(store.tenant_by_api_key_hash("other").await.unwrap(), None);
+        let user = store.admin_user(&t.id, "admin").await.unwrap().unwrap();
+        assert_eq!(user.password_hash, "hash");
+    }
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_once() {
+    for (store, _dir) in stores().await {
+        let t = tenant(&store, &unique("rot")).await;
+        let user = store.admin_user(&t.id, "admin").await.unwrap().unwrap();
+        let far = now_millis() + 60_000;
+        let first = unique("r1");
+        store
+            .insert_refresh_token(&user, &first, far)
+            .await
+            .unwrap();
+        let second = unique("r2");
+        let got = store
+            .rotate_refresh_token(&first, &second, far)
+            .await
+            .unwrap();
+        assert_eq!(got.unwrap().id, user.id);
+        assert!(
+            store
+                .rotate_refresh_token(&first, &unique("r3"), far)
+                .await
+                .unwrap()
+                .is_none(),
+            "reuse fails"
+        );
+        assert!(store
+            .rotate_refresh_token(&second, &unique("r4"), far)
+            .await
+            .unwrap()
+            .is_some());
+        let expired = unique("old");
+        store
+            .insert_refresh_token(&user, &expired, now_millis() - 1)
+            .await
+            .unwrap();
+        assert!(store
+            .rotate_refresh_token(&expired, &unique("r5"), far)
+            .await
+            .unwrap()
+            .is_none());
+    }
+}
+
+#[tokio::test]
+async fn steps_are_sealed_isolated_and_deleted() {
+    for (store, _dir) in stores().await {
+        let a = tenant(&store, &unique("a")).await;
+        let b = tenant(&store, &unique("b")).await;
+        let first = store
+            .record_step(step(
+                &a,
+                TransactionRef::New {
+                    client_transaction_id: Some("c-1".into()),
+                },
+            ))
+            .await
+            .unwrap();
+        store
+            .record_step(step(
+                &a,
+                TransactionRef::Existing(first.transaction_id.clone()),
+            ))
+            .await
+            .unwrap();
+        let summary = store
+            .transaction(&a.id, &first.transaction_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(summary.steps_count, 2);
+        assert_eq!(summary.client_transaction_id.as_deref(), Some("c-1"));
+        assert!(store
+            .transaction(&b.id, &first.transaction_id)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store
+            .steps(&b.id, &first.transaction_id)
+            .await
+            .unwrap()
+            .is_empty());
+        // Another tenant cannot add a step to it either.
+        assert!(store
+            .record_step(step(
+                &b,
+                TransactionRef::Existing(first.transaction_id.clone())
+            ))
+            .await
+            .is_err());
+        let steps = store.steps(&a.id, &first.transaction_id).await.unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].result["name"], "محمد");
+        assert_eq!(steps[0].validation_codes, vec![3001]);
+        assert_eq!(steps[0].image_count, 1);
+        let (total, items) = store.list_transactions(&a.id, None, 0, 10).await.unwrap();
+        assert_eq!((total, items.len()), (1, 1));
+        let (total, _) = store
+            .list_transactions(&a.id, Some("zzz"), 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(total, 0);
+        assert!(!store
+            .delete_transaction(&b.id, &first.transaction_id, "t")
+            .await
+            .unwrap());
+        assert!(store
+            .delete_transaction(&a.id, &first.transaction_id, "t")
+            .await
+            .unwrap());
+        assert!(store
+            .transaction(&a.id, &first.transaction_id)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store
+            .steps(&a.id, &first.transaction_id)
+            .await
+            .unwrap()
+            .is_empty());
+        let audit = store.audit_events(&a.id, 10).await.unwrap();
+        assert_eq!(audit[0].action, "transaction.delete");
+    }
+}

@@ -1,0 +1,115 @@
+//! `hawiya`: the server binary and its administration commands.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hawiya_server::{AppState, Config};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "hawiya",
+    version,
+    about = "Self-hosted eKYC for Egyptian identity documents"
+)]
+struct Cli {
+    /// TOML configuration file (also `HAWIYA_CONFIG`).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory (overrides `HAWIYA_DATA_DIR`).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the HTTP server.
+    Serve {
+        /// `host:port` to listen on (overrides `HAWIYA_LISTEN`); port 0 picks a free one.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Write the bound address to this file once listening (for scripts and tests).
+        #[arg(long)]
+        port_file: Option<PathBuf>,
+    },
+    /// Manage tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant; prints its API key and admin password once.
+    Create {
+        /// Tenant name (the `TenancyName` of logins).
+        name: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    match cli.command {
+        Command::Serve { listen, port_file } => {
+            init_logging();
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            runtime.block_on(serve(config, port_file))
+        }
+        Command::Tenant {
+            command: TenantCommand::Create { name },
+        } => runtime.block_on(create_tenant(config, &name)),
+    }
+}
+
+/// JSON logs on stdout, one object per line, with the request span's fields (`request_id`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HAWIYA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_env_filter(filter)
+        .init();
+}
+
+async fn serve(config: Config, port_file: Option<PathBuf>) -> anyhow::Result<()> {
+    let listen = config.listen.clone();
+    let state = AppState::open(config).await?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = ?state.store.backend(), "hawiya listening");
+    if let Some(path) = port_file {
+        // Written atomically so a reader never sees a partial address.
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, addr.to_string())?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    hawiya_server::serve(state, listener).await
+}
+
+async fn create_tenant(config: Config, name: &str) -> anyhow::Result<()> {
+    let state = AppState::open(config).await?;
+    let created = hawiya_server::auth::create_tenant(&state.store, name).await?;
+    println!("tenant: {}", created.tenant.name);
+    println!("api_key: {}", created.api_key);
+    println!("admin_user: {}", created.admin_user);
+    println!("admin_password: {}", created.admin_password);
+    eprintln!("Keep these now: the key and password are stored only as hashes.");
+    state.store.close().await;
+    Ok(())
+}
