@@ -157,4 +157,17 @@ mod tests {
         assert_eq!(by_number(5004), Some(BAD_TRANSACTION));
         assert_eq!(by_number(1), None);
     }
+
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../../../docs/ERRORS.md");
+        for c in ALL {
+            assert!(
+                doc.contains(&format!("| {} | {} |", c.code, c.http_status)),
+                "docs/ERRORS.md lacks {} ({})",
+                c.code,
+                c.message
+            );
+        }
+    }
 }

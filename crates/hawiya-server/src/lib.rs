@@ -242,3 +242,63 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutdown signal received");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn state() -> (AppState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        (AppState::open(config).await.unwrap(), dir)
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_in_the_envelope() {
+        let (state, _dir) = state().await;
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let app = with_layers(Router::new().route("/boom", get(boom)), state.clone());
+        let response = app
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 500);
+        assert!(response.headers().contains_key("x-request-id"));
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error_code"], 5000);
+        assert!(json["data"].is_null());
+        assert!(
+            !json["error_message"].as_str().unwrap().contains("boom"),
+            "no internals leak"
+        );
+        assert!(state.metrics.render().contains(r#"error_code="5000""#));
+    }
+
+    #[tokio::test]
+    async fn documented_routes_match_the_table() {
+        let doc = openapi::document();
+        let documented: usize = doc
+            .paths
+            .paths
+            .values()
+            .map(|p| {
+                let v = serde_json::to_value(p).unwrap();
+                ["get", "post", "delete"]
+                    .iter()
+                    .filter(|m| v.get(**m).is_some())
+                    .count()
+            })
+            .sum();
+        assert_eq!(documented, openapi::all_routes().len());
+    }
+}

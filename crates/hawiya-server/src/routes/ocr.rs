@@ -209,7 +209,12 @@ pub async fn aml_validate(
 }
 
 /// Digital-identity endpoints (registration, user login, verify steps, linking): the user
-/// identity flow is not built yet. Authenticated, then 4004.
-pub async fn digital_identity(TenantAuth(_tenant): TenantAuth) -> ApiResult<Response> {
+/// identity flow is not built yet. Authenticated, body read and checked to be JSON, then 4004.
+/// (Answering before the body is read would make the connection close under a client that is
+/// still sending a large image, which it sees as a broken pipe instead of this envelope.)
+pub async fn digital_identity(
+    TenantAuth(_tenant): TenantAuth,
+    JsonBody(_body): JsonBody<serde_json::Value>,
+) -> ApiResult<Response> {
     Err(unavailable(Capability::DigitalIdentity))
 }
