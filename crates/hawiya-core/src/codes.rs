@@ -86,6 +86,8 @@ codes! {
     NOT_A_REAL_DOCUMENT = (5005, 422, "Not a real document");
     /// Image out of focus.
     IMAGE_NOT_IN_FOCUS = (5006, 422, "Image not in focus");
+    /// General error while matching faces (e.g. the transaction holds no ID photo).
+    FACE_MATCH_FAILED = (7008, 422, "General error while matching the face image");
     /// Supported document sent to the wrong endpoint.
     WRONG_ENDPOINT = (5007, 422, "Supported document, but the wrong endpoint was called");
 
@@ -124,6 +126,10 @@ codes! {
     UNSUPPORTED_IMAGE_FORMAT = (6203, 415, "Unsupported image format: send JPEG, PNG or WebP");
     /// Image truncated or corrupt.
     CORRUPT_IMAGE = (6204, 422, "The image data is truncated or corrupt");
+
+    // ---- Hawiya additions: engines (6500-6599) ----
+    /// The models are still loading, or failed to load.
+    ENGINE_UNAVAILABLE = (6500, 503, "The models are not loaded yet; retry shortly");
 
     // ---- Hawiya additions: routing (6400-6499) ----
     /// No such route.

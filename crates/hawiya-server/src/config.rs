@@ -26,6 +26,13 @@ pub struct Config {
     pub access_token_ttl_secs: i64,
     /// Lifetime of refresh tokens, in seconds.
     pub refresh_token_ttl_secs: i64,
+    /// Model files; unset means `<data_dir>/models` (`HAWIYA_MODELS_DIR`).
+    pub models_dir: Option<PathBuf>,
+    /// Inferences that may run at once; unset means one per core (`HAWIYA_INFERENCE_SLOTS`).
+    pub inference_slots: Option<usize>,
+    /// Cosine similarity at or above which two faces match (`HAWIYA_FACE_MATCH_THRESHOLD`);
+    /// unset means the calibrated default of the face engine.
+    pub face_match_threshold: Option<f32>,
 }
 
 impl Default for Config {
@@ -40,6 +47,9 @@ impl Default for Config {
             max_body_bytes: 32 * 1024 * 1024,
             access_token_ttl_secs: 24 * 3600,
             refresh_token_ttl_secs: 7 * 24 * 3600,
+            models_dir: None,
+            inference_slots: None,
+            face_match_threshold: None,
         }
     }
 }
@@ -92,6 +102,15 @@ impl Config {
         if let Some(v) = get("HAWIYA_MAX_BODY_BYTES") {
             self.max_body_bytes = parse("HAWIYA_MAX_BODY_BYTES", &v)?;
         }
+        if let Some(v) = get("HAWIYA_MODELS_DIR").filter(|v| !v.is_empty()) {
+            self.models_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("HAWIYA_INFERENCE_SLOTS") {
+            self.inference_slots = Some(parse("HAWIYA_INFERENCE_SLOTS", &v)?);
+        }
+        if let Some(v) = get("HAWIYA_FACE_MATCH_THRESHOLD") {
+            self.face_match_threshold = Some(parse("HAWIYA_FACE_MATCH_THRESHOLD", &v)?);
+        }
         Ok(())
     }
 
@@ -100,6 +119,13 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| hawiya_store::Store::sqlite_url(&self.data_dir))
+    }
+
+    /// The models directory in effect.
+    pub fn models_dir(&self) -> PathBuf {
+        self.models_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("models"))
     }
 
     /// Image limits for the decoder.

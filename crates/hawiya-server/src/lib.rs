@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod body;
 pub mod config;
+pub mod engines;
 pub mod envelope;
 pub mod openapi;
 pub mod ops;
@@ -18,7 +19,6 @@ pub use config::Config;
 use axum::routing::{get, post};
 use axum::Router;
 use hawiya_store::{MasterKey, Sealer, Store};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Shared state of every handler.
@@ -32,8 +32,8 @@ pub struct AppState {
     pub tokens: auth::TokenKeys,
     /// Prometheus metrics.
     pub metrics: ops::Metrics,
-    /// Set once every built capability is loaded.
-    pub ready: Arc<AtomicBool>,
+    /// Model-backed engines and their inference pool.
+    pub engines: Arc<engines::Engines>,
 }
 
 impl AppState {
@@ -44,12 +44,15 @@ impl AppState {
         })?;
         let master = MasterKey::load_or_create(&config.data_dir.join("keys"))?;
         let store = Store::connect(&config.database_url(), Sealer::new(&master)).await?;
+        let slots = config
+            .inference_slots
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         Ok(Self {
             tokens: auth::TokenKeys::new(&master.derive("jwt")),
             config: Arc::new(config),
             store,
             metrics: ops::Metrics::new(),
-            ready: Arc::new(AtomicBool::new(false)),
+            engines: Arc::new(engines::Engines::new(slots)),
         })
     }
 }
@@ -130,16 +133,27 @@ impl Capability {
         }
     }
 
-    /// `ready` or `not_built`.
-    pub fn status(self) -> &'static str {
-        // No engine is built yet; each issue that lands one flips its capability here.
-        "not_built"
+    /// Whether this build has an engine for the capability.
+    pub fn is_built(self) -> bool {
+        matches!(self, Capability::Face)
+    }
+
+    /// `ready`, `loading`, `failed` or `not_built`.
+    pub fn status(self, engines: &engines::Engines) -> &'static str {
+        if !self.is_built() {
+            return "not_built";
+        }
+        match engines.status() {
+            engines::EngineStatus::Ready => "ready",
+            engines::EngineStatus::Loading => "loading",
+            engines::EngineStatus::Failed(_) => "failed",
+        }
     }
 }
 
 /// The application with every route and layer.
 pub fn router(state: AppState) -> Router {
-    use routes::{credentials, ocr, portal};
+    use routes::{credentials, face, ocr, portal};
     let api = Router::new()
         // OCR and computer vision (spec §6).
         .route("/v1/ocr/id/front", post(ocr::id_front))
@@ -150,8 +164,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ocr/driving/license", post(ocr::driving_license))
         .route("/v1/ocr/license/plate", post(ocr::license_plate))
         .route("/v1/ocr/classification", post(ocr::classification))
-        .route("/v1/ocr/face/match", post(ocr::face_match))
-        .route("/v1/ocr/face/compare", post(ocr::face_compare))
+        .route("/v1/ocr/face/match", post(face::face_match))
+        .route("/v1/ocr/face/compare", post(face::face_compare))
         .route("/v1/ocr/liveness/multi", post(ocr::liveness_multi))
         .route("/v1/ocr/aml/validate", post(ocr::aml_validate))
         // Admin credentials (spec §9).
@@ -209,8 +223,10 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
 /// Runs the server on `listener` until SIGINT/SIGTERM, then drains in-flight requests and
 /// closes the database.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    // No engine needs loading yet: the server is ready as soon as it listens.
-    state.ready.store(true, Ordering::Release);
+    // Models load in the background: /healthz answers at once, /readyz once they are in.
+    let engines = state.engines.clone();
+    let config = state.config.clone();
+    tokio::task::spawn_blocking(move || engines.load(&config));
     let store = state.store.clone();
     let app = router(state);
     axum::serve(listener, app)

@@ -303,7 +303,10 @@ error codes are listed in docs/ERRORS.md."
     ),
     components(schemas(
         ocr::OcrRequest,
-        ocr::FaceCompareRequest,
+        crate::routes::face::FaceCompareRequest,
+        crate::routes::face::FaceMatchRequest,
+        crate::routes::face::FaceMatchData,
+        crate::routes::face::FaceBox,
         ocr::LivenessRequest,
         ocr::AmlRequest,
         credentials::LoginRequest,

@@ -128,17 +128,25 @@ pub async fn healthz() -> impl IntoResponse {
 /// `GET /readyz`: 200 once every built capability can serve and the database answers.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let db = state.store.ping().await;
-    let loaded = state.ready.load(std::sync::atomic::Ordering::Acquire);
+    let engines = state.engines.status();
     let capabilities: serde_json::Map<String, serde_json::Value> = Capability::ALL
         .iter()
-        .map(|c| (c.key().to_string(), serde_json::Value::from(c.status())))
+        .map(|c| {
+            (
+                c.key().to_string(),
+                serde_json::Value::from(c.status(&state.engines)),
+            )
+        })
         .collect();
-    let ready = db && loaded;
-    let body = serde_json::json!({
+    let ready = db && engines == crate::engines::EngineStatus::Ready;
+    let mut body = serde_json::json!({
         "status": if ready { "ready" } else { "not_ready" },
         "database": if db { "ok" } else { "unreachable" },
         "capabilities": capabilities,
     });
+    if let crate::engines::EngineStatus::Failed(reason) = engines {
+        body["error"] = serde_json::Value::from(reason);
+    }
     let status = if ready {
         StatusCode::OK
     } else {

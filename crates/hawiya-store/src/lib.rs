@@ -424,12 +424,59 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        for (source, embedding) in &step.face_templates {
+            let bytes: Vec<u8> = embedding.iter().flat_map(|v| v.to_le_bytes()).collect();
+            sqlx::query(
+                "INSERT INTO face_templates (id, transaction_id, tenant_id, step_id, source, embedding_sealed, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(new_id())
+            .bind(&transaction_id)
+            .bind(&step.tenant_id)
+            .bind(&step_id)
+            .bind(source)
+            .bind(self.sealer.seal(&bytes))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(StoredStep {
             id: step_id,
             transaction_id,
             created_at: now,
         })
+    }
+
+    /// The latest face embedding of `source` kept with a tenant's transaction.
+    pub async fn latest_face_template(
+        &self,
+        tenant_id: &str,
+        transaction_id: &str,
+        source: &str,
+    ) -> StoreResult<Option<Vec<f32>>> {
+        let row = sqlx::query(
+            "SELECT embedding_sealed FROM face_templates WHERE tenant_id = $1 AND transaction_id = $2 AND source = $3 \
+             ORDER BY created_at DESC, id LIMIT 1",
+        )
+        .bind(tenant_id)
+        .bind(transaction_id)
+        .bind(source)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let sealed: String = row
+            .try_get("embedding_sealed")
+            .map_err(anyhow::Error::from)?;
+        let bytes = self.sealer.open(&sealed)?;
+        Ok(Some(
+            bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ))
     }
 
     /// The steps of a tenant's transaction, oldest first, with their results unsealed.
@@ -460,6 +507,11 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // Explicit child deletes: SQLite connections opened before `foreign_keys = ON` took
         // effect would otherwise leave orphans.
+        sqlx::query("DELETE FROM face_templates WHERE transaction_id = $1 AND tenant_id = $2")
+            .bind(id)
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "DELETE FROM step_images WHERE step_id IN (SELECT id FROM steps WHERE transaction_id = $1 AND tenant_id = $2)",
         )

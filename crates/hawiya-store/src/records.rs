@@ -61,6 +61,8 @@ pub struct NewStep {
     pub result: serde_json::Value,
     /// Images to keep (only when the operator configured `store_images`); sealed.
     pub images: Vec<(String, Vec<u8>)>,
+    /// Face embeddings to keep with the transaction, by source (e.g. `id_front`); sealed.
+    pub face_templates: Vec<(String, Vec<f32>)>,
 }
 
 /// What [`crate::Store::record_step`] wrote.

@@ -50,6 +50,7 @@ fn step(tenant: &Tenant, transaction: TransactionRef) -> NewStep {
         validation_codes: vec![3001],
         result: serde_json::json!({"name": "محمد"}),
         images: vec![("image".into(), vec![1, 2, 3])],
+        face_templates: vec![("id_front".into(), vec![0.25, -1.5, 3.0])],
     }
 }
 
@@ -179,6 +180,21 @@ async fn steps_are_sealed_isolated_and_deleted() {
         assert_eq!(steps[0].result["name"], "محمد");
         assert_eq!(steps[0].validation_codes, vec![3001]);
         assert_eq!(steps[0].image_count, 1);
+        let template = store
+            .latest_face_template(&a.id, &first.transaction_id, "id_front")
+            .await
+            .unwrap();
+        assert_eq!(template, Some(vec![0.25, -1.5, 3.0]));
+        assert!(store
+            .latest_face_template(&b.id, &first.transaction_id, "id_front")
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store
+            .latest_face_template(&a.id, &first.transaction_id, "selfie")
+            .await
+            .unwrap()
+            .is_none());
         let (total, items) = store.list_transactions(&a.id, None, 0, 10).await.unwrap();
         assert_eq!((total, items.len()), (1, 1));
         let (total, _) = store

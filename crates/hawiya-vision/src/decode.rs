@@ -59,6 +59,7 @@ pub fn decode_image_bytes(bytes: &[u8], limits: &Limits) -> Result<DecodedImage,
         image,
         format,
         byte_len: bytes.len(),
+        bytes: bytes.to_vec(),
         orientation_applied,
     })
 }

@@ -95,6 +95,8 @@ pub struct DecodedImage {
     pub format: ImageFormat,
     /// Length of the encoded image file in bytes.
     pub byte_len: usize,
+    /// The encoded image file as received (kept only if the operator stores images).
+    pub bytes: Vec<u8>,
     /// Width in pixels, after orientation.
     pub width: u32,
     /// Height in pixels, after orientation.

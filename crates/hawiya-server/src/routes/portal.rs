@@ -203,6 +203,7 @@ pub async fn add_step(
             validation_codes: Vec::new(),
             result: data,
             images: Vec::new(),
+            face_templates: Vec::new(),
         })
         .await?;
     Ok(ok(

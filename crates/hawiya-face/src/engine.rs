@@ -1,0 +1,232 @@
+//! The face engine: YuNet detection → 5-point alignment → SFace embedding, on ONNX Runtime
+//! session pools, plus the policies that turn detections into one usable face or an error.
+
+use crate::align::{align_face, cosine, l2_normalize, sface_input, SFACE_SIZE};
+use crate::quality::{eye_distance, laplacian_variance};
+use crate::yunet::{self, Face, RawOutputs, YUNET_SIZE};
+use hawiya_infer::runtime::{Runtime, SessionPool};
+use image::RgbImage;
+use ort::value::Tensor;
+use std::path::Path;
+
+/// Cosine similarity at or above which two faces are the same person. Calibrated on
+/// `testdata/faces/tune` (see `hawiya bench face` and `MODELS.md`).
+pub const DEFAULT_MATCH_THRESHOLD: f32 = 0.36;
+
+/// Smallest usable face: distance between the eyes in pixels.
+pub const MIN_EYE_DISTANCE: f32 = 10.0;
+
+/// Below this variance of the Laplacian on the aligned 112×112 face a selfie is too blurry.
+pub const MIN_SELFIE_SHARPNESS: f32 = 15.0;
+
+/// A second face at least this fraction of the largest face's area makes a selfie ambiguous.
+pub const SIMILAR_SIZE_RATIO: f32 = 0.5;
+
+/// What a face image is, which decides how several or poor faces are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaceRole {
+    /// A live capture: several similar-size faces are an error, and so is blur.
+    Selfie,
+    /// The printed photo of an ID card: the largest face is used; blur is expected.
+    IdPhoto,
+    /// An image given to face compare: several similar-size faces are an error, blur is not.
+    Compare,
+}
+
+/// Why no usable face came out of an image.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FaceError {
+    /// No face found.
+    #[error("no face detected")]
+    NoFace,
+    /// Several faces of similar size; the subject is ambiguous.
+    #[error("{0} faces of similar size in the image")]
+    MultipleFaces(usize),
+    /// The face is too small to compare.
+    #[error(
+        "the face is too small ({eye_distance:.0} px between the eyes, need {MIN_EYE_DISTANCE})"
+    )]
+    TooSmall {
+        /// Measured inter-ocular distance.
+        eye_distance: f32,
+    },
+    /// The face is too blurry.
+    #[error("the face is too blurry (sharpness {sharpness:.1}, need {MIN_SELFIE_SHARPNESS})")]
+    Blurry {
+        /// Variance of the Laplacian of the aligned face.
+        sharpness: f32,
+    },
+    /// The model runtime failed.
+    #[error("inference failed: {0}")]
+    Inference(String),
+}
+
+/// The chosen face of an image and its embedding.
+#[derive(Debug, Clone)]
+pub struct FaceAnalysis {
+    /// The face used.
+    pub face: Face,
+    /// L2-normalised SFace embedding (128 values).
+    pub embedding: Vec<f32>,
+    /// How many faces the detector found.
+    pub faces_found: usize,
+    /// Variance of the Laplacian of the aligned face.
+    pub sharpness: f32,
+    /// Distance between the eyes, pixels.
+    pub eye_distance: f32,
+}
+
+/// Detection and embedding sessions, loaded once.
+#[derive(Clone)]
+pub struct FaceEngine {
+    yunet: SessionPool,
+    sface: SessionPool,
+    threshold: f32,
+}
+
+fn inference<E: std::fmt::Display>(e: E) -> FaceError {
+    FaceError::Inference(e.to_string())
+}
+
+impl FaceEngine {
+    /// Loads YuNet and SFace from `models_dir` into session pools of `runtime`.
+    pub fn load(
+        runtime: &Runtime,
+        models_dir: &Path,
+        threshold: Option<f32>,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            yunet: runtime.pool(&models_dir.join(hawiya_infer::manifest::YUNET))?,
+            sface: runtime.pool(&models_dir.join(hawiya_infer::manifest::SFACE))?,
+            threshold: threshold.unwrap_or(DEFAULT_MATCH_THRESHOLD),
+        })
+    }
+
+    /// The match threshold in effect.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    /// Every face in the image, best score first (original-image pixels).
+    pub fn detect(&self, img: &RgbImage) -> Result<Vec<Face>, FaceError> {
+        let (input, scale) = yunet::yunet_input(img);
+        let side = YUNET_SIZE as usize;
+        let tensor = Tensor::from_array(([1usize, 3, side, side], input)).map_err(inference)?;
+        let mut faces = self.yunet.with(|session| {
+            let outputs = session
+                .run(ort::inputs!["input" => tensor])
+                .map_err(inference)?;
+            let raw = RawOutputs::from_named(|name| {
+                outputs
+                    .get(name)
+                    .and_then(|v| v.try_extract_tensor::<f32>().ok())
+                    .map(|(_, data)| data)
+            })
+            .map_err(inference)?;
+            Ok::<_, FaceError>(yunet::decode(
+                &raw,
+                scale,
+                yunet::DEFAULT_SCORE_THRESHOLD,
+                yunet::DEFAULT_NMS_THRESHOLD,
+            ))
+        })?;
+        for f in &mut faces {
+            f.clip_to(img.width(), img.height());
+        }
+        Ok(faces)
+    }
+
+    /// The L2-normalised embedding of `face` in `img`, with the aligned crop's sharpness.
+    pub fn embed(&self, img: &RgbImage, face: &Face) -> Result<(Vec<f32>, f32), FaceError> {
+        let crop = align_face(img, &face.landmarks);
+        let sharpness = laplacian_variance(&crop);
+        let side = SFACE_SIZE as usize;
+        let tensor =
+            Tensor::from_array(([1usize, 3, side, side], sface_input(&crop))).map_err(inference)?;
+        let embedding = self.sface.with(|session| {
+            let outputs = session.run(ort::inputs![tensor]).map_err(inference)?;
+            let (_, data) = outputs[0].try_extract_tensor::<f32>().map_err(inference)?;
+            Ok::<_, FaceError>(l2_normalize(data))
+        })?;
+        Ok((embedding, sharpness))
+    }
+
+    /// Detects, picks the face the role calls for, checks it, and embeds it.
+    pub fn analyze(&self, img: &RgbImage, role: FaceRole) -> Result<FaceAnalysis, FaceError> {
+        let faces = self.detect(img)?;
+        let face = choose_face(&faces, role)?;
+        let eyes = eye_distance(&face.landmarks);
+        if eyes < MIN_EYE_DISTANCE {
+            return Err(FaceError::TooSmall { eye_distance: eyes });
+        }
+        let (embedding, sharpness) = self.embed(img, &face)?;
+        if role == FaceRole::Selfie && sharpness < MIN_SELFIE_SHARPNESS {
+            return Err(FaceError::Blurry { sharpness });
+        }
+        Ok(FaceAnalysis {
+            face,
+            embedding,
+            faces_found: faces.len(),
+            sharpness,
+            eye_distance: eyes,
+        })
+    }
+
+    /// Cosine similarity of two embeddings and whether it reaches the threshold.
+    pub fn compare(&self, a: &[f32], b: &[f32]) -> (f32, bool) {
+        let s = cosine(a, b);
+        (s, s >= self.threshold)
+    }
+}
+
+/// Picks the face an image of `role` is about: the largest; for selfies and compare images a
+/// second face of similar size makes the image ambiguous.
+pub fn choose_face(faces: &[Face], role: FaceRole) -> Result<Face, FaceError> {
+    let mut by_area: Vec<&Face> = faces.iter().collect();
+    by_area.sort_by(|a, b| b.area().total_cmp(&a.area()));
+    let largest = *by_area.first().ok_or(FaceError::NoFace)?;
+    if role != FaceRole::IdPhoto {
+        let similar = by_area
+            .iter()
+            .filter(|f| f.area() >= SIMILAR_SIZE_RATIO * largest.area())
+            .count();
+        if similar > 1 {
+            return Err(FaceError::MultipleFaces(similar));
+        }
+    }
+    Ok(*largest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(x: f32, size: f32) -> Face {
+        Face {
+            bbox: [x, 0.0, x + size, size],
+            score: 0.9,
+            landmarks: [[0.0; 2]; 5],
+        }
+    }
+
+    #[test]
+    fn face_choice_follows_the_role() {
+        assert_eq!(choose_face(&[], FaceRole::IdPhoto), Err(FaceError::NoFace));
+        let crowd = [face(0.0, 100.0), face(200.0, 90.0), face(400.0, 20.0)];
+        assert_eq!(choose_face(&crowd, FaceRole::IdPhoto).unwrap().bbox[0], 0.0);
+        assert_eq!(
+            choose_face(&crowd, FaceRole::Selfie),
+            Err(FaceError::MultipleFaces(2))
+        );
+        assert_eq!(
+            choose_face(&crowd, FaceRole::Compare),
+            Err(FaceError::MultipleFaces(2))
+        );
+        // A small face in the background does not make a selfie ambiguous.
+        let background = [face(0.0, 20.0), face(100.0, 100.0)];
+        assert_eq!(
+            choose_face(&background, FaceRole::Selfie).unwrap().bbox[0],
+            100.0
+        );
+    }
+}

