@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh serve
 cargo build --release --locked -p hawiya
+target/release/hawiya models fetch
 echo "Create a tenant with: target/release/hawiya tenant create NAME" >&2
 exec target/release/hawiya serve "$@"

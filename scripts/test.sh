@@ -10,6 +10,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy -D warnings" >&2
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
+echo "== models (fetched and verified once; later runs only check the sha256)" >&2
+HAWIYA_DATA_DIR=./data cargo run --locked -q -p hawiya -- models fetch
+
 echo "== tests on SQLite" >&2
 cargo test --locked --workspace
 

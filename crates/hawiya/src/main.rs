@@ -1,5 +1,7 @@
 //! `hawiya`: the server binary and its administration commands.
 
+mod bench;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hawiya_server::{AppState, Config};
@@ -38,11 +40,22 @@ enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Benchmarks (accuracy, latency, memory).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Manage model files.
     Models {
         #[command(subcommand)]
         command: ModelsCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Face matching: accuracy on labelled pairs, latency and throughput over HTTP.
+    Face(bench::FaceBenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -84,6 +97,9 @@ fn main() -> anyhow::Result<()> {
             command: TenantCommand::Create { name },
         } => runtime.block_on(create_tenant(config, &name)),
         Command::Models { command } => models(&config, command),
+        Command::Bench {
+            command: BenchCommand::Face(args),
+        } => bench::run(&config, &args),
     }
 }
 

@@ -128,12 +128,8 @@ fn each_bad_image_has_its_own_error_and_writes_nothing() {
     let with_prefix = format!("data:image/png;base64,{}", face_b64());
     s.post("/v1/ocr/id/front", &key, &json!({"image": with_prefix}))
         .assert_error(501, 4004);
-    s.post(
-        "/v1/ocr/face/compare",
-        &key,
-        &json!({"face_image1": face_b64(), "face_image2": face_b64()}),
-    )
-    .assert_error(501, 4004);
+    s.post("/v1/ocr/passport", &key, &json!({"image": face_b64()}))
+        .assert_error(501, 4004);
     s.post(
         "/v1/ocr/aml/validate",
         &key,

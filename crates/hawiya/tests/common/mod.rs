@@ -91,6 +91,32 @@ fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hawiya"))
 }
 
+/// The models every test server shares: `HAWIYA_TEST_MODELS_DIR`, else `<repo>/data/models`.
+/// Fetched (idempotently) once per test binary.
+pub fn models_dir() -> PathBuf {
+    static FETCHED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FETCHED
+        .get_or_init(|| {
+            let dir = std::env::var_os("HAWIYA_TEST_MODELS_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/models"))
+                });
+            let out = Command::new(binary())
+                .args(["models", "fetch"])
+                .env("HAWIYA_MODELS_DIR", &dir)
+                .output()
+                .expect("run hawiya models fetch");
+            assert!(
+                out.status.success(),
+                "models fetch failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            dir
+        })
+        .clone()
+}
+
 impl Server {
     /// Starts a server with the default configuration.
     pub fn start() -> Self {
@@ -106,6 +132,10 @@ impl Server {
                 dir.path().join("data").display().to_string(),
             ),
             ("HAWIYA_LOG".into(), "warn".into()),
+            (
+                "HAWIYA_MODELS_DIR".into(),
+                models_dir().display().to_string(),
+            ),
         ];
         if let Ok(url) = std::env::var("HAWIYA_TEST_DATABASE_URL") {
             env.push(("HAWIYA_DATABASE_URL".into(), url));
@@ -289,12 +319,14 @@ impl Drop for Server {
 
 /// A small real photo from the repository's test data, base64-encoded.
 pub fn face_b64() -> String {
+    testdata_b64("faces/tune/amy1.png")
+}
+
+/// A file of the repository's `testdata/`, base64-encoded.
+pub fn testdata_b64(path: &str) -> String {
     use base64::Engine;
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/faces/tune/amy1.png"
-    ))
-    .unwrap();
+    let full = format!("{}/../../testdata/{path}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 

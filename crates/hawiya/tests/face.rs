@@ -1,0 +1,210 @@
+//! Face compare and face match over HTTP with real photos and real models.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+fn png(img: &image::RgbImage) -> String {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    b64(&out.into_inner())
+}
+
+fn testdata_image(path: &str) -> image::RgbImage {
+    image::open(format!(
+        "{}/../../testdata/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .to_rgb8()
+}
+
+/// A plain grey picture: nothing to detect.
+fn blank() -> String {
+    png(&image::RgbImage::from_pixel(
+        640,
+        480,
+        image::Rgb([128, 128, 128]),
+    ))
+}
+
+/// `img21.jpg` shrunk so its face is about `face_px` wide, on a grey 640×480 canvas.
+fn small_face(face_px: f32) -> String {
+    let src = testdata_image("faces/eval-sample/img21.jpg");
+    // The face in img21 is about 221 px wide (YuNet box).
+    let scale = face_px / 221.0;
+    let (w, h) = (
+        (src.width() as f32 * scale) as u32,
+        (src.height() as f32 * scale) as u32,
+    );
+    let small = image::imageops::resize(&src, w, h, image::imageops::FilterType::Triangle);
+    let mut canvas = image::RgbImage::from_pixel(640, 480, image::Rgb([128, 128, 128]));
+    image::imageops::overlay(&mut canvas, &small, 200, 150);
+    png(&canvas)
+}
+
+#[test]
+fn compare_decides_same_and_different_people() {
+    let s = Server::start();
+    let t = s.tenant("face");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let a = testdata_b64("faces/eval-sample/img20.jpg");
+    let same = s.post("/v1/ocr/face/compare", &key, &json!({"face_image1": a, "face_image2": testdata_b64("faces/eval-sample/img21.jpg"), "client_transaction_id": "kyc-1"}));
+    let d = same.ok_data().clone();
+    assert_eq!(d["isMatched"], true, "{}", same.text);
+    let threshold = d["threshold"].as_f64().unwrap();
+    assert!(
+        d["similarity"].as_f64().unwrap() > threshold + 0.2,
+        "{}",
+        same.text
+    );
+    assert_eq!(d["client_transaction_id"], "kyc-1");
+    assert_eq!(d["faces"].as_array().unwrap().len(), 2);
+
+    let different = s.post("/v1/ocr/face/compare", &key, &json!({"face_image1": a, "face_image2": testdata_b64("faces/eval-sample/img3.jpg"), "transaction_id": d["transaction_id"]}));
+    let d2 = different.ok_data();
+    assert_eq!(d2["isMatched"], false, "{}", different.text);
+    assert!(d2["similarity"].as_f64().unwrap() < threshold - 0.1);
+    assert_eq!(
+        d2["transaction_id"], d["transaction_id"],
+        "reused transaction"
+    );
+
+    // Both steps are recorded, without images (store_images is off by default).
+    let steps = s.get(
+        &format!(
+            "/v1/app/transactions/{}/steps",
+            d["transaction_id"].as_str().unwrap()
+        ),
+        &key,
+    );
+    let steps = steps.ok_data().as_array().unwrap().clone();
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0]["type"], "face_compare");
+    assert_eq!(steps[0]["data"]["isMatched"], true);
+    assert_eq!(steps[0]["imagesCount"], 0);
+}
+
+#[test]
+fn compare_errors_name_the_image() {
+    let s = Server::start();
+    let t = s.tenant("face-err");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let a = testdata_b64("faces/eval-sample/img20.jpg");
+    let r = s.post(
+        "/v1/ocr/face/compare",
+        &key,
+        &json!({"face_image1": a, "face_image2": blank()}),
+    );
+    r.assert_error(422, 4207);
+    assert_eq!(r.body["error_descriptions"][0]["field"], "face_image2");
+    let r = s.post(
+        "/v1/ocr/face/compare",
+        &key,
+        &json!({"face_image1": testdata_b64("faces/eval-sample/couple.jpg"), "face_image2": a}),
+    );
+    r.assert_error(422, 4206);
+    assert_eq!(r.body["error_descriptions"][0]["field"], "face_image1");
+    let r = s.post(
+        "/v1/ocr/face/compare",
+        &key,
+        &json!({"face_image1": a, "face_image2": small_face(22.0)}),
+    );
+    r.assert_error(422, 4208);
+    s.post("/v1/ocr/face/compare", &key, &json!({"face_image1": a}))
+        .assert_error(400, 6103);
+    assert_eq!(
+        s.transaction_count(&t),
+        0,
+        "failed comparisons store nothing"
+    );
+}
+
+#[test]
+fn match_against_the_id_photo_of_the_transaction() {
+    let s = Server::start_with(&[("HAWIYA_STORE_IMAGES", "true")]);
+    let t = s.tenant("match");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let id_front = testdata_b64("faces/eval-sample/img20.jpg");
+    let selfie = testdata_b64("faces/eval-sample/img21.jpg");
+
+    // Without a transaction or an ID front there is nothing to match against.
+    s.post("/v1/ocr/face/match", &key, &json!({"image": selfie}))
+        .assert_error(400, 6103);
+    // A transaction without an ID front.
+    let empty = s
+        .post("/v1/app/steps", &key, &json!({"type": "others"}))
+        .ok_data()["transaction_id"]
+        .clone();
+    s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": selfie, "transaction_id": empty}),
+    )
+    .assert_error(422, 7008);
+    // An ID front with no face on it.
+    s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": selfie, "id_front_image": blank()}),
+    )
+    .assert_error(422, 3014);
+
+    // The ID photo arrives with the first match and is kept (as an embedding) in the transaction.
+    let first = s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": selfie, "id_front_image": id_front}),
+    );
+    let d = first.ok_data().clone();
+    assert_eq!(d["isMatched"], true, "{}", first.text);
+    let txn = d["transaction_id"].as_str().unwrap().to_string();
+
+    // Later selfies match against the kept ID photo.
+    let again = s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": selfie, "transaction_id": txn}),
+    );
+    assert_eq!(again.ok_data()["isMatched"], true, "{}", again.text);
+    let other = s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": testdata_b64("faces/eval-sample/img3.jpg"), "transaction_id": txn}),
+    );
+    assert_eq!(other.ok_data()["isMatched"], false, "{}", other.text);
+
+    // A selfie with two similar faces, a blurry selfie: refused, nothing recorded.
+    s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": testdata_b64("faces/eval-sample/couple.jpg"), "transaction_id": txn}),
+    )
+    .assert_error(422, 4206);
+    let blurred = image::imageops::blur(&testdata_image("faces/eval-sample/img21.jpg"), 6.0);
+    s.post(
+        "/v1/ocr/face/match",
+        &key,
+        &json!({"image": png(&blurred), "transaction_id": txn}),
+    )
+    .assert_error(422, 4209);
+
+    let steps = s.get(&format!("/v1/app/transactions/{txn}/steps"), &key);
+    let steps = steps.ok_data().as_array().unwrap().clone();
+    assert_eq!(steps.len(), 3);
+    assert_eq!(
+        steps[0]["imagesCount"], 2,
+        "store_images keeps the selfie and the ID front"
+    );
+    assert_eq!(steps[1]["imagesCount"], 1);
+
+    // Another tenant cannot match against this transaction.
+    let other_tenant = s.tenant("match-b");
+    s.post(
+        "/v1/ocr/face/match",
+        &[("ApiKey", &other_tenant.api_key)],
+        &json!({"image": selfie, "transaction_id": txn}),
+    )
+    .assert_error(404, 5004);
+}
