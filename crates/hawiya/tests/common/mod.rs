@@ -123,8 +123,15 @@ impl Server {
         Self::start_with(&[])
     }
 
-    /// Starts a server with extra `HAWIYA_*` variables.
+    /// Starts a server with extra `HAWIYA_*` variables and waits until it is ready.
     pub fn start_with(extra_env: &[(&str, &str)]) -> Self {
+        let server = Self::start_unready(extra_env);
+        server.wait_ready();
+        server
+    }
+
+    /// Starts a server and returns once it listens, ready or not.
+    pub fn start_unready(extra_env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut env: Vec<(String, String)> = vec![
             (
@@ -166,15 +173,13 @@ impl Server {
         let agent = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(60))
             .build();
-        let server = Server {
+        Server {
             child: Some(child),
             base: format!("http://{addr}"),
             dir,
             env,
             agent,
-        };
-        server.wait_ready();
-        server
+        }
     }
 
     fn wait_ready(&self) {
