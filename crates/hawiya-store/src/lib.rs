@@ -5,9 +5,11 @@
 //! `migrations/` is portable SQL (text ids, BIGINT millisecond times), so one set of queries and
 //! one migration history serve both. PII (step results, images) is sealed before it is written.
 
+mod aml;
 pub mod crypto;
 mod records;
 
+pub use aml::{AmlList, AmlReview, AML_CHUNK_SIZE};
 pub use crypto::{random_token, sha256_hex, MasterKey, Sealer};
 pub use records::*;
 
@@ -62,7 +64,7 @@ pub fn now_millis() -> i64 {
         .unwrap_or(0)
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
@@ -582,7 +584,7 @@ const TRANSACTION_SUMMARY_SELECT: &str =
     "SELECT t.id, t.client_transaction_id, t.created_at, t.updated_at, COUNT(s.id) AS steps_count \
      FROM transactions t LEFT JOIN steps s ON s.transaction_id = t.id";
 
-async fn insert_audit<'e, E>(
+pub(crate) async fn insert_audit<'e, E>(
     executor: E,
     tenant_id: Option<&str>,
     actor: &str,

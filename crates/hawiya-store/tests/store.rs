@@ -224,3 +224,84 @@ async fn steps_are_sealed_isolated_and_deleted() {
         assert_eq!(audit[0].action, "transaction.delete");
     }
 }
+
+#[tokio::test]
+async fn aml_lists_version_atomically_and_reviews_keep_the_latest() {
+    for (store, _dir) in stores().await {
+        let t = tenant(&store, &unique("aml")).await;
+        let name = unique("sdn");
+        let v1: Vec<String> = (0..25_000)
+            .map(|i| format!("{{\"entry_id\":\"{i}\"}}"))
+            .collect();
+        let first = store
+            .import_aml_list(None, &name, "ofac-csv", &v1, "cli")
+            .await
+            .unwrap();
+        assert_eq!((first.version, first.entry_count), (1, 25_000));
+        assert_eq!(
+            store.aml_list_entries(&first.id).await.unwrap(),
+            v1,
+            "three chunks read back in order"
+        );
+        let second = store
+            .import_aml_list(None, &name, "ofac-csv", &v1[..10], "cli")
+            .await
+            .unwrap();
+        assert_eq!(second.version, 2);
+        let active: Vec<_> = store
+            .active_aml_lists()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.name == name)
+            .collect();
+        assert_eq!(active, vec![second.clone()]);
+        // A tenant's own list of the same name is versioned separately and visible to it only.
+        let own = store
+            .import_aml_list(Some(&t.id), &name, "csv", &v1[..1], "admin")
+            .await
+            .unwrap();
+        assert_eq!(own.version, 1);
+        let other = tenant(&store, &unique("aml-other")).await;
+        assert!(store
+            .aml_lists_for(&t.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.id == own.id));
+        assert!(!store
+            .aml_lists_for(&other.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.id == own.id));
+
+        let review = |decision: &str, at: i64| AmlReview {
+            id: uuid::Uuid::new_v4().to_string(),
+            person_key: "p1".into(),
+            list_name: name.clone(),
+            entry_id: "7".into(),
+            entry_digest: "d1".into(),
+            decision: decision.into(),
+            analyst: "admin:admin".into(),
+            note: None,
+            created_at: at,
+        };
+        store
+            .record_aml_review(&t.id, &review("true_match", 1))
+            .await
+            .unwrap();
+        store
+            .record_aml_review(&t.id, &review("false_positive", 2))
+            .await
+            .unwrap();
+        let latest = store.aml_reviews_for(&t.id, "p1").await.unwrap();
+        assert_eq!(latest.len(), 1);
+        assert_eq!(latest[0].decision, "false_positive");
+        assert!(store
+            .aml_reviews_for(&other.id, "p1")
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
