@@ -50,6 +50,8 @@ impl Runtime {
     /// Creates `self.slots()` sessions of the model at `path` (one intra-op thread each).
     pub fn pool(&self, path: &Path) -> anyhow::Result<SessionPool> {
         let mut sessions = Vec::with_capacity(self.slots);
+        // The sessions of one model share their pre-packed weights instead of each holding a copy.
+        let prepacked = ort::session::builder::PrepackedWeights::new();
         for _ in 0..self.slots {
             let ort_err = |e: ort::Error<ort::session::builder::SessionBuilder>| {
                 anyhow::anyhow!("configuring a session: {e}")
@@ -60,6 +62,8 @@ impl Runtime {
                 .with_intra_threads(1)
                 .map_err(ort_err)?
                 .with_inter_threads(1)
+                .map_err(ort_err)?
+                .with_prepacked_weights(&prepacked)
                 .map_err(ort_err)?
                 .commit_from_file(path)
                 .with_context(|| format!("loading model {}", path.display()))?;

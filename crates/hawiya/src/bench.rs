@@ -33,6 +33,9 @@ pub struct FaceBenchArgs {
     /// Skip the HTTP part.
     #[arg(long)]
     pub no_http: bool,
+    /// Skip the accuracy part.
+    #[arg(long)]
+    pub no_accuracy: bool,
 }
 
 struct Scores {
@@ -153,6 +156,16 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// Runs the benchmark and prints Markdown tables.
 pub fn run(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Result<()> {
+    if !args.no_accuracy {
+        accuracy(config, args)?;
+    }
+    if !args.no_http {
+        http_bench(config, args)?;
+    }
+    Ok(())
+}
+
+fn accuracy(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Result<()> {
     let models = config.models_dir();
     let runtime = hawiya_infer::runtime::Runtime::load(&models, None)?;
     let engine = FaceEngine::load(&runtime, &models, None)?;
@@ -290,11 +303,6 @@ pub fn run(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Resu
         percentile(&sharp_degraded, 0.05),
         percentile(&sharp_degraded, 0.5)
     );
-    drop(engine);
-
-    if !args.no_http {
-        http_bench(config, args)?;
-    }
     Ok(())
 }
 
