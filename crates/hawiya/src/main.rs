@@ -1,6 +1,7 @@
 //! `hawiya`: the server binary and its administration commands.
 
 mod bench;
+mod synth_cmd;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -44,6 +45,15 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+    /// Write synthetic documents with ground truth (`NNNN.png` + `NNNN.json`).
+    Synth(synth_cmd::SynthArgs),
+    /// Score the reader of a document type on a folder written by `hawiya synth`.
+    Eval {
+        /// Document type (as for `synth`).
+        doc_type: String,
+        /// Folder of `NNNN.png` + `NNNN.json`.
+        dir: PathBuf,
     },
     /// Manage model files.
     Models {
@@ -97,6 +107,8 @@ fn main() -> anyhow::Result<()> {
             command: TenantCommand::Create { name },
         } => runtime.block_on(create_tenant(config, &name)),
         Command::Models { command } => models(&config, command),
+        Command::Synth(args) => synth_cmd::synth(&args),
+        Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir),
         Command::Bench {
             command: BenchCommand::Face(args),
         } => bench::run(&config, &args),

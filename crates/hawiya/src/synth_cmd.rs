@@ -1,0 +1,201 @@
+//! `hawiya synth` (write synthetic documents with ground truth) and `hawiya eval` (score a
+//! reader on such a folder: per-field character error rate and exact match, per degradation).
+
+use anyhow::Context;
+use hawiya_synth::{Degradation, DocType, GroundTruth};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Options of `hawiya synth`.
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// Document type: id-front, id-back, passport, car-license-front, car-license-back,
+    /// driving-license, plate.
+    pub doc_type: String,
+    /// How many documents.
+    #[arg(long, default_value_t = 20)]
+    pub count: u32,
+    /// Seed; the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output folder (NNNN.png + NNNN.json).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Comma-separated degradations: blur, noise, jpeg, lowres, perspective, glare, rotate,
+    /// colorcast.
+    #[arg(long, default_value = "")]
+    pub degrade: String,
+    /// Face photos for the photo area.
+    #[arg(long, default_value = "testdata/faces/tune")]
+    pub faces: PathBuf,
+}
+
+/// Writes `args.count` documents.
+pub fn synth(args: &SynthArgs) -> anyhow::Result<()> {
+    let doc: DocType = args.doc_type.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let degradations = parse_degradations(&args.degrade)?;
+    let faces = args.faces.exists().then_some(args.faces.as_path());
+    let generator = hawiya_synth::Generator::new(faces)?;
+    std::fs::create_dir_all(&args.out)?;
+    let start = Instant::now();
+    for index in 0..args.count {
+        let sample = generator.generate(doc, args.seed, index, &degradations)?;
+        hawiya_synth::write_sample(&args.out, &sample)?;
+    }
+    eprintln!(
+        "wrote {} {doc} samples to {} in {:.1} s",
+        args.count,
+        args.out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn parse_degradations(list: &str) -> anyhow::Result<Vec<Degradation>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|e| anyhow::anyhow!("{e}")))
+        .collect()
+}
+
+/// Character error rate: edit distance over the truth's length (in characters).
+pub fn cer(truth: &str, read: &str) -> f64 {
+    let t: Vec<char> = truth.chars().collect();
+    let r: Vec<char> = read.chars().collect();
+    if t.is_empty() {
+        return if r.is_empty() { 0.0 } else { 1.0 };
+    }
+    let mut prev: Vec<usize> = (0..=r.len()).collect();
+    for (i, tc) in t.iter().enumerate() {
+        let mut cur = vec![i + 1; r.len() + 1];
+        for (j, rc) in r.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(tc != rc))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[r.len()] as f64 / t.len() as f64
+}
+
+/// A reader of one document type, run in process.
+pub trait Reader {
+    /// The fields read from `image`, under the API's names.
+    fn read(
+        &self,
+        image: &image::RgbImage,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>>;
+}
+
+/// The in-process reader of a document type, if one is built.
+fn reader_for(_doc: DocType) -> Option<Box<dyn Reader>> {
+    // No document reader is built yet (issue 5 and later add them here).
+    None
+}
+
+fn as_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[derive(Default)]
+struct FieldStats {
+    n: usize,
+    exact: usize,
+    cer_sum: f64,
+}
+
+/// Scores the reader of `doc_type` on every `NNNN.png` + `NNNN.json` in `dir`.
+pub fn eval(doc_type: &str, dir: &Path) -> anyhow::Result<()> {
+    let doc: DocType = doc_type.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut samples: Vec<(PathBuf, GroundTruth)> = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| dir.display().to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    entries.sort();
+    for json in entries {
+        let truth: GroundTruth = serde_json::from_slice(&std::fs::read(&json)?)
+            .with_context(|| json.display().to_string())?;
+        samples.push((json.with_extension("png"), truth));
+    }
+    println!(
+        "## `hawiya eval {doc}` on {} ({} samples)\n",
+        dir.display(),
+        samples.len()
+    );
+    let Some(reader) = reader_for(doc) else {
+        println!("No reader for `{doc}` is built yet: nothing to score.");
+        return Ok(());
+    };
+    // (degradation group, field) → stats
+    let mut stats: BTreeMap<(String, String), FieldStats> = BTreeMap::new();
+    let mut latencies = Vec::new();
+    for (png, truth) in &samples {
+        let image = image::open(png)
+            .with_context(|| png.display().to_string())?
+            .to_rgb8();
+        let start = Instant::now();
+        let read = reader.read(&image).unwrap_or_default();
+        latencies.push(start.elapsed().as_secs_f64() * 1000.0);
+        // Labels carry parameters (`jpeg:quality=41`); group by the names only.
+        let group = if truth.degradations.is_empty() {
+            "clean".to_string()
+        } else {
+            truth
+                .degradations
+                .iter()
+                .map(|d| d.split(':').next().unwrap_or(d))
+                .collect::<Vec<_>>()
+                .join("+")
+        };
+        for (field, value) in &truth.fields {
+            let t = as_text(value);
+            let r = read.get(field).map(as_text).unwrap_or_default();
+            let s = stats.entry((group.clone(), field.clone())).or_default();
+            s.n += 1;
+            s.exact += usize::from(t == r);
+            s.cer_sum += cer(&t, &r);
+        }
+    }
+    println!("| degradation | field | n | exact | CER |\n|---|---|---|---|---|");
+    for ((group, field), s) in &stats {
+        println!(
+            "| {group} | {field} | {} | {:.1} % | {:.2} % |",
+            s.n,
+            100.0 * s.exact as f64 / s.n as f64,
+            100.0 * s.cer_sum / s.n as f64
+        );
+    }
+    latencies.sort_by(f64::total_cmp);
+    if !latencies.is_empty() {
+        let p = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "\nLatency per document: median {:.1} ms, p95 {:.1} ms.",
+            p(0.5),
+            p(0.95)
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_error_rate() {
+        assert_eq!(cer("abc", "abc"), 0.0);
+        assert_eq!(cer("abcd", "abxd"), 0.25);
+        assert_eq!(cer("محمد", "محمود"), 0.25);
+        assert_eq!(cer("", ""), 0.0);
+        assert_eq!(cer("", "x"), 1.0);
+        assert_eq!(cer("ab", ""), 1.0);
+    }
+}
