@@ -83,7 +83,17 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let start = Instant::now();
-    let mut response = next.run(req).instrument(span.clone()).await;
+    // Read the whole body (up to the limit) before any handler runs: a handler that answers
+    // early (a 401, say) would otherwise leave unread bytes on the connection, which hyper then
+    // closes under a client that is still sending or about to reuse it.
+    let (parts, body) = req.into_parts();
+    let mut response = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+        Ok(bytes) => {
+            let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+            next.run(req).instrument(span.clone()).await
+        }
+        Err(_) => ApiError::new(codes::BODY_TOO_LARGE).into_response(),
+    };
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
     let error_code = response

@@ -33,6 +33,26 @@ fn api_key_is_required_and_checked() {
 }
 
 #[test]
+fn an_early_refusal_of_a_large_body_keeps_the_connection_usable() {
+    let s = Server::start();
+    let t = s.tenant("early");
+    let big = json!({"image": b64(&vec![b'x'; 3 << 20])});
+    // The same pooled connection carries every request: each answer must arrive whole.
+    for _ in 0..3 {
+        s.post("/v1/ocr/id/front", &[("ApiKey", "hwk_wrong")], &big)
+            .assert_error(401, 6002);
+        s.post("/v1/ocr/id/front", &[], &big)
+            .assert_error(401, 6001);
+        s.post(
+            "/v1/app/steps",
+            &[("ApiKey", &t.api_key)],
+            &json!({"type": "others"}),
+        )
+        .ok_data();
+    }
+}
+
+#[test]
 fn login_success_and_each_failure() {
     let s = Server::start();
     let a = s.tenant("login-a");
