@@ -130,6 +130,8 @@ codes! {
     // ---- Hawiya additions: engines (6500-6599) ----
     /// The models are still loading, or failed to load.
     ENGINE_UNAVAILABLE = (6500, 503, "The models are not loaded yet; retry shortly");
+    /// AML screening asked for, but no list has been imported.
+    NO_AML_LIST = (6501, 503, "No AML screening list has been imported (hawiya aml import)");
 
     // ---- Hawiya additions: routing (6400-6499) ----
     /// No such route.

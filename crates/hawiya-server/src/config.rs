@@ -33,6 +33,11 @@ pub struct Config {
     /// Cosine similarity at or above which two faces match (`HAWIYA_FACE_MATCH_THRESHOLD`);
     /// unset means the calibrated default of the face engine.
     pub face_match_threshold: Option<f32>,
+    /// Hit score at or above which AML screening alerts (`HAWIYA_AML_THRESHOLD`); unset means
+    /// the calibrated default of the matcher.
+    pub aml_threshold: Option<f32>,
+    /// Seconds between checks for newly imported AML lists (`HAWIYA_AML_REFRESH_SECS`).
+    pub aml_refresh_secs: u64,
 }
 
 impl Default for Config {
@@ -50,6 +55,8 @@ impl Default for Config {
             models_dir: None,
             inference_slots: None,
             face_match_threshold: None,
+            aml_threshold: None,
+            aml_refresh_secs: 10,
         }
     }
 }
@@ -107,6 +114,12 @@ impl Config {
         }
         if let Some(v) = get("HAWIYA_INFERENCE_SLOTS") {
             self.inference_slots = Some(parse("HAWIYA_INFERENCE_SLOTS", &v)?);
+        }
+        if let Some(v) = get("HAWIYA_AML_THRESHOLD") {
+            self.aml_threshold = Some(parse("HAWIYA_AML_THRESHOLD", &v)?);
+        }
+        if let Some(v) = get("HAWIYA_AML_REFRESH_SECS") {
+            self.aml_refresh_secs = parse("HAWIYA_AML_REFRESH_SECS", &v)?;
         }
         if let Some(v) = get("HAWIYA_FACE_MATCH_THRESHOLD") {
             self.face_match_threshold = Some(parse("HAWIYA_FACE_MATCH_THRESHOLD", &v)?);

@@ -4,6 +4,7 @@
 //! response, including auth failures, unknown routes and panics, is the documented envelope
 //! ([`envelope`]). Handlers only map typed results to JSON; work lives in the engine crates.
 
+pub mod aml;
 pub mod auth;
 pub mod body;
 pub mod config;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub metrics: ops::Metrics,
     /// Model-backed engines and their inference pool.
     pub engines: Arc<engines::Engines>,
+    /// AML lists in memory.
+    pub aml: Arc<aml::AmlLists>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             store,
             metrics: ops::Metrics::new(),
             engines: Arc::new(engines::Engines::new(slots)),
+            aml: Arc::new(aml::AmlLists::default()),
         })
     }
 }
@@ -135,25 +139,27 @@ impl Capability {
 
     /// Whether this build has an engine for the capability.
     pub fn is_built(self) -> bool {
-        matches!(self, Capability::Face)
+        matches!(self, Capability::Face | Capability::Aml)
     }
 
     /// `ready`, `loading`, `failed` or `not_built`.
-    pub fn status(self, engines: &engines::Engines) -> &'static str {
-        if !self.is_built() {
-            return "not_built";
-        }
-        match engines.status() {
-            engines::EngineStatus::Ready => "ready",
-            engines::EngineStatus::Loading => "loading",
-            engines::EngineStatus::Failed(_) => "failed",
+    pub fn status(self, state: &AppState) -> &'static str {
+        match self {
+            Capability::Aml if state.aml.is_loaded() => "ready",
+            Capability::Aml => "loading",
+            _ if !self.is_built() => "not_built",
+            _ => match state.engines.status() {
+                engines::EngineStatus::Ready => "ready",
+                engines::EngineStatus::Loading => "loading",
+                engines::EngineStatus::Failed(_) => "failed",
+            },
         }
     }
 }
 
 /// The application with every route and layer.
 pub fn router(state: AppState) -> Router {
-    use routes::{credentials, face, ocr, portal};
+    use routes::{aml, credentials, face, ocr, portal};
     let api = Router::new()
         // OCR and computer vision (spec §6).
         .route("/v1/ocr/id/front", post(ocr::id_front))
@@ -167,7 +173,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ocr/face/match", post(face::face_match))
         .route("/v1/ocr/face/compare", post(face::face_compare))
         .route("/v1/ocr/liveness/multi", post(ocr::liveness_multi))
-        .route("/v1/ocr/aml/validate", post(ocr::aml_validate))
+        .route("/v1/ocr/aml/validate", post(aml::validate))
+        .route("/api/Aml/Import", post(aml::import))
+        .route("/api/Aml/Lists", get(aml::lists))
+        .route("/api/Aml/Review", post(aml::review))
         // Admin credentials (spec §9).
         .route("/api/credentials/Login", post(credentials::login))
         .route("/api/credentials/RefreshToken", post(credentials::refresh))
@@ -227,6 +236,20 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
     let engines = state.engines.clone();
     let config = state.config.clone();
     tokio::task::spawn_blocking(move || engines.load(&config));
+    // AML lists: loaded now, then re-read whenever an import (CLI, endpoint, other node) lands.
+    let (lists, store, every) = (
+        state.aml.clone(),
+        state.store.clone(),
+        std::time::Duration::from_secs(state.config.aml_refresh_secs.max(1)),
+    );
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = lists.refresh(&store).await {
+                tracing::error!(error = %format!("{e:#}"), "loading AML lists failed");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
     let store = state.store.clone();
     let app = router(state);
     axum::serve(listener, app)

@@ -144,11 +144,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         .map(|c| {
             (
                 c.key().to_string(),
-                serde_json::Value::from(c.status(&state.engines)),
+                serde_json::Value::from(c.status(&state)),
             )
         })
         .collect();
-    let ready = db && engines == crate::engines::EngineStatus::Ready;
+    let ready = db && engines == crate::engines::EngineStatus::Ready && state.aml.is_loaded();
     let mut body = serde_json::json!({
         "status": if ready { "ready" } else { "not_ready" },
         "database": if db { "ok" } else { "unreachable" },

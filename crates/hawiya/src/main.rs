@@ -55,6 +55,11 @@ enum Command {
         /// Folder of `NNNN.png` + `NNNN.json`.
         dir: PathBuf,
     },
+    /// AML screening lists.
+    Aml {
+        #[command(subcommand)]
+        command: AmlCommand,
+    },
     /// Manage model files.
     Models {
         #[command(subcommand)]
@@ -66,6 +71,35 @@ enum Command {
 enum BenchCommand {
     /// Face matching: accuracy on labelled pairs, latency and throughput over HTTP.
     Face(bench::FaceBenchArgs),
+    /// AML matching: recall per perturbation class, false positives, and speed and memory
+    /// with a large list.
+    Aml {
+        /// Seed of the reported run (the threshold was chosen on seed 1).
+        #[arg(long, default_value_t = 2)]
+        seed: u64,
+        /// Entries in the large list of the performance run.
+        #[arg(long, default_value_t = 1_000_000)]
+        list_size: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum AmlCommand {
+    /// Import a list file as a new version of a list (the previous version stays in use
+    /// until the new one is complete).
+    Import {
+        /// ofac-csv (a directory with sdn.csv, alt.csv, add.csv), ofac-xml, un-xml, eu-xml,
+        /// uk-csv, csv (a tenant blacklist).
+        format: String,
+        /// The file (or, for ofac-csv, the directory).
+        path: PathBuf,
+        /// List name (default: by format, e.g. `ofac-sdn`).
+        #[arg(long)]
+        name: Option<String>,
+        /// Import as this tenant's own list instead of a list for every tenant.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -107,11 +141,26 @@ fn main() -> anyhow::Result<()> {
             command: TenantCommand::Create { name },
         } => runtime.block_on(create_tenant(config, &name)),
         Command::Models { command } => models(&config, command),
+        Command::Aml {
+            command:
+                AmlCommand::Import {
+                    format,
+                    path,
+                    name,
+                    tenant,
+                },
+        } => runtime.block_on(aml_import(config, &format, &path, name, tenant)),
         Command::Synth(args) => synth_cmd::synth(&args),
         Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir),
         Command::Bench {
             command: BenchCommand::Face(args),
         } => bench::run(&config, &args),
+        Command::Bench {
+            command: BenchCommand::Aml { seed, list_size },
+        } => {
+            print!("{}", hawiya_aml::eval::run_benchmark(seed, list_size));
+            Ok(())
+        }
     }
 }
 
@@ -170,6 +219,59 @@ fn models(config: &Config, command: ModelsCommand) -> anyhow::Result<()> {
                 )
             }
         }
+    }
+}
+
+async fn aml_import(
+    config: Config,
+    format: &str,
+    path: &std::path::Path,
+    name: Option<String>,
+    tenant: Option<String>,
+) -> anyhow::Result<()> {
+    let format: hawiya_aml::ListFormat = format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = name.unwrap_or_else(|| default_list_name(format).to_string());
+    let started = std::time::Instant::now();
+    let entries = hawiya_aml::import(format, path)?;
+    let lines = entries
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()?;
+    let state = AppState::open(config).await?;
+    let tenant_id = match tenant {
+        Some(t) => Some(
+            state
+                .store
+                .tenant_by_name(&t)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant named {t:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let list = state
+        .store
+        .import_aml_list(tenant_id.as_deref(), &name, format.as_str(), &lines, "cli")
+        .await?;
+    println!(
+        "imported {} entries as {}@{} in {:.1} s",
+        list.entry_count,
+        list.name,
+        list.version,
+        started.elapsed().as_secs_f64()
+    );
+    state.store.close().await;
+    Ok(())
+}
+
+fn default_list_name(format: hawiya_aml::ListFormat) -> &'static str {
+    use hawiya_aml::ListFormat::*;
+    match format {
+        OfacCsv | OfacXml => "ofac-sdn",
+        UnXml => "un-consolidated",
+        EuXml => "eu-consolidated",
+        UkCsv => "uk-consolidated",
+        TenantCsv => "blacklist",
     }
 }
 

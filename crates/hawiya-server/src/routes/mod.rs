@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per API area.
 
+pub mod aml;
 pub mod credentials;
 pub mod face;
 pub mod ocr;

@@ -57,23 +57,6 @@ pub struct LivenessRequest {
     pub get_extracted_data: Option<bool>,
 }
 
-/// Body of `POST /v1/ocr/aml/validate`.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AmlRequest {
-    /// Full name, Arabic or Latin. Required.
-    pub name: Option<String>,
-    /// 14-digit national ID number.
-    #[serde(rename = "idNumber")]
-    pub id_number: Option<String>,
-    /// Birth date, `YYYY-MM-DD`.
-    #[serde(rename = "dateOfBirth")]
-    pub date_of_birth: Option<String>,
-    /// GUID of an existing transaction.
-    pub transaction_id: Option<String>,
-    /// The caller's own reference, echoed back.
-    pub client_transaction_id: Option<String>,
-}
-
 /// Checks everything a built engine would need, then reports the capability as not available.
 async fn validated_then_unavailable(
     state: &AppState,
@@ -146,27 +129,6 @@ pub async fn liveness_multi(
         &tenant,
         Capability::Liveness,
         images,
-        body.transaction_id.as_deref(),
-        body.client_transaction_id.as_deref(),
-    )
-    .await
-}
-
-/// `POST /v1/ocr/aml/validate`.
-pub async fn aml_validate(
-    State(state): State<AppState>,
-    TenantAuth(tenant): TenantAuth,
-    JsonBody(body): JsonBody<AmlRequest>,
-) -> ApiResult<Response> {
-    let name = required(body.name, "name")?;
-    if name.trim().is_empty() {
-        return Err(ApiError::new(codes::INVALID_FIELD).field("name", "must not be empty"));
-    }
-    validated_then_unavailable(
-        &state,
-        &tenant,
-        Capability::Aml,
-        Vec::new(),
         body.transaction_id.as_deref(),
         body.client_transaction_id.as_deref(),
     )
