@@ -7,7 +7,6 @@
 //! * [`Index`] is a candidate index over list names; [`Index::search`] scores a [`Query`]
 //!   (name, optional national ID and birth date) and returns [`Hit`]s. A hit at or above
 //!   [`DEFAULT_THRESHOLD`] is a match.
-//! * [`aml_result`] shapes hits as the Vlens `services.AML` object.
 //! * [`gen`] builds seeded synthetic lists and writes them in every import format;
 //!   [`eval::run_benchmark`] measures recall, false positives and speed.
 
@@ -18,7 +17,6 @@ mod index;
 pub mod lexicon;
 mod nid;
 mod normalize;
-mod vlens;
 mod xml;
 
 pub use import::{import, ImportError, ListFormat};
@@ -27,7 +25,6 @@ pub use nid::{
     is_egyptian_nid, make_nid, nid_birth_date, nid_check_digit, nid_checksum_ok, normalize_id, Dob,
 };
 pub use normalize::{latin_key, normalize_name};
-pub use vlens::{aml_result, AmlRecord, AmlResult};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,5 @@
 //! Identifiers and dates: Egyptian national ID numbers, digit normalisation, birth dates.
 
-/// Weights of the Egyptian national ID check digit (over the first 13 digits).
-const NID_WEIGHTS: [u32; 13] = [2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-
 /// Governorate codes used in Egyptian national IDs (digits 8–9).
 pub const GOVERNORATES: &[u8] = &[
     1, 2, 3, 4, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32, 33,
@@ -15,24 +12,21 @@ pub const GOVERNORATES: &[u8] = &[
 /// assert_eq!(hawiya_aml::normalize_id("٢٩٠٠١٠١ 0123-4567"), "2900101 01234567".replace(' ', ""));
 /// ```
 pub fn normalize_id(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '\u{0660}'..='\u{0669}' => Some((b'0' + (c as u32 - 0x0660) as u8) as char),
-            '\u{06F0}'..='\u{06F9}' => Some((b'0' + (c as u32 - 0x06F0) as u8) as char),
-            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_uppercase()),
-            _ => None,
-        })
+    hawiya_core::digits::normalize_digits(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 
-/// Check digit of the first 13 digits: `(11 − (Σ dᵢ·wᵢ mod 11)) mod 10`.
+/// Check digit of the first 13 digits (the validation core's algorithm); extra digits are
+/// ignored and missing ones count as 0.
 pub fn nid_check_digit(first13: &[u8]) -> u8 {
-    let s: u32 = first13
-        .iter()
-        .zip(NID_WEIGHTS)
-        .map(|(&d, w)| d as u32 * w)
-        .sum();
-    ((11 - s % 11) % 10) as u8
+    let mut digits = [0u8; 13];
+    for (d, v) in digits.iter_mut().zip(first13) {
+        *d = *v;
+    }
+    hawiya_core::nid::check_digit(&digits)
 }
 
 /// A structurally valid Egyptian national ID (after [`normalize_id`]): 14 digits, century 2 or 3,
@@ -222,13 +216,7 @@ fn month_from_name(m: &str) -> Option<u8> {
 
 /// Arabic-Indic digits to ASCII; everything else unchanged.
 pub fn normalize_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{0660}'..='\u{0669}' => (b'0' + (c as u32 - 0x0660) as u8) as char,
-            '\u{06F0}'..='\u{06F9}' => (b'0' + (c as u32 - 0x06F0) as u8) as char,
-            c => c,
-        })
-        .collect()
+    hawiya_core::digits::normalize_digits(s)
 }
 
 #[cfg(test)]
