@@ -43,18 +43,30 @@ install_debs() {
     local tmp
     tmp=$(mktemp -d)
     if [ $apt_updated = no ]; then as_root apt-get update -qq; apt_updated=yes; fi
-    if ! (cd "$tmp" && apt-get download -qq "$pkg=$version"); then
-      echo "setup: $pkg=$version is no longer in the Debian archive; update deps/debian.lock" >&2
-      exit 1
+    if (cd "$tmp" && apt-get download -qq "$pkg=$version" 2>/dev/null); then
+      local deb
+      deb=$(ls "$tmp"/*.deb)
+      echo "$sha  $deb" | sha256sum -c --quiet - || { echo "setup: sha256 mismatch for $pkg" >&2; exit 1; }
+      chmod 755 "$tmp"; chmod 644 "$deb"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
+    else
+      # Debian's security archive keeps only the newest build of a package: once a pinned
+      # version is superseded it cannot be downloaded any more. Take the archive's current
+      # version (apt still verifies it against the signed index) and say so loudly.
+      echo "setup: WARNING: $pkg=$version is no longer in the Debian archive; installing the current version (update deps/debian.lock)" >&2
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
     fi
-    local deb
-    deb=$(ls "$tmp"/*.deb)
-    echo "$sha  $deb" | sha256sum -c --quiet - || { echo "setup: sha256 mismatch for $pkg" >&2; exit 1; }
-    chmod 755 "$tmp"; chmod 644 "$deb"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
     rm -rf "$tmp"
   done < deps/debian.lock
 }
 
 need_cargo
 install_debs "$purpose"
+if [ "$purpose" = test ] && command -v rustup >/dev/null; then
+  # fmt and clippy run in the test command; rustup's minimal profile lacks them.
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" \
+      || rustup component add "$component" >/dev/null \
+      || { echo "setup: cannot install the Rust component $component" >&2; exit 1; }
+  done
+fi

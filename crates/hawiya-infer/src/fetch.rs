@@ -209,7 +209,15 @@ fn download(package: &Package, done: &Path, progress: &dyn Fn(&str)) -> anyhow::
     } else {
         progress(&format!("{}: downloading {}", package.label(), package.url));
     }
-    let response = request.call().map_err(|e| {
+    let response = match request.call() {
+        // The partial file is already whole (or longer than the archive): start over.
+        Err(ureq::Error::Status(416, _)) if have > 0 => {
+            std::fs::remove_file(&part)?;
+            return download(package, done, progress);
+        }
+        other => other,
+    };
+    let response = response.map_err(|e| {
         anyhow::anyhow!(
             "cannot download {} from {} ({}): {e}",
             package.label(),

@@ -32,6 +32,9 @@ pub struct LoadedList {
 pub struct AmlLists {
     lists: RwLock<HashMap<String, Arc<LoadedList>>>,
     loaded_once: std::sync::atomic::AtomicBool,
+    /// One refresh at a time: two overlapping refreshes could each drop the list the other
+    /// just loaded, from a snapshot taken before it was committed.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 /// One hit as returned in `services.AML.data` (Vlens fields first, Hawiya additions after).
@@ -122,7 +125,9 @@ impl AmlLists {
     }
 
     /// Loads list versions that became active and drops those that did not stay active.
+    /// A list that fails to load is logged and skipped; the others still load.
     pub async fn refresh(&self, store: &Store) -> anyhow::Result<()> {
+        let _one_at_a_time = self.refreshing.lock().await;
         let active = store.active_aml_lists().await?;
         let known: Vec<String> = self
             .lists
@@ -131,38 +136,54 @@ impl AmlLists {
             .keys()
             .cloned()
             .collect();
+        // Lists whose new version failed to load keep their previous version in memory.
+        let mut failed: Vec<(Option<String>, String)> = Vec::new();
         for info in &active {
             if known.contains(&info.id) {
                 continue;
             }
-            let lines = store.aml_list_entries(&info.id).await?;
-            let info = info.clone();
-            let loaded = tokio::task::spawn_blocking(move || -> anyhow::Result<LoadedList> {
-                let entries = lines
-                    .iter()
-                    .map(|l| serde_json::from_str::<ListEntry>(l))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let index = Index::build(&entries);
-                Ok(LoadedList {
-                    info,
-                    entries,
-                    index,
-                })
-            })
-            .await??;
-            tracing::info!(list = %loaded.info.name, version = loaded.info.version, entries = loaded.entries.len(), "AML list loaded");
-            self.lists
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(loaded.info.id.clone(), Arc::new(loaded));
+            match self.load_one(store, info).await {
+                Ok(loaded) => {
+                    tracing::info!(list = %loaded.info.name, version = loaded.info.version, entries = loaded.entries.len(), "AML list loaded");
+                    self.lists
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(loaded.info.id.clone(), Arc::new(loaded));
+                }
+                Err(e) => {
+                    tracing::error!(list = %info.name, version = info.version, error = %format!("{e:#}"), "AML list could not be loaded; skipped");
+                    failed.push((info.tenant_id.clone(), info.name.clone()));
+                }
+            }
         }
         self.lists
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .retain(|id, _| active.iter().any(|a| &a.id == id));
+            .retain(|id, list| {
+                active.iter().any(|a| &a.id == id)
+                    || failed.contains(&(list.info.tenant_id.clone(), list.info.name.clone()))
+            });
         self.loaded_once
             .store(true, std::sync::atomic::Ordering::Release);
         Ok(())
+    }
+
+    async fn load_one(&self, store: &Store, info: &AmlList) -> anyhow::Result<LoadedList> {
+        let lines = store.aml_list_entries(&info.id).await?;
+        let info = info.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<LoadedList> {
+            let entries = lines
+                .iter()
+                .map(|l| serde_json::from_str::<ListEntry>(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            let index = Index::build(&entries);
+            Ok(LoadedList {
+                info,
+                entries,
+                index,
+            })
+        })
+        .await?
     }
 
     /// The loaded lists a tenant may see (its own and the operator's).

@@ -99,16 +99,19 @@ pub async fn decode_images(
     fields: Vec<(&'static str, String)>,
 ) -> ApiResult<Vec<DecodedImage>> {
     let limits = state.config.image_limits();
-    tokio::task::spawn_blocking(move || {
-        fields
-            .iter()
-            .map(|(name, b64)| {
-                hawiya_vision::decode_base64_image(b64, &limits).map_err(|e| image_error(name, &e))
-            })
-            .collect::<ApiResult<Vec<_>>>()
-    })
-    .await
-    .map_err(ApiError::internal)?
+    // Decoding is CPU and memory heavy: it takes an inference slot like the models do.
+    state
+        .engines
+        .run(move || {
+            fields
+                .iter()
+                .map(|(name, b64)| {
+                    hawiya_vision::decode_base64_image(b64, &limits)
+                        .map_err(|e| image_error(name, &e))
+                })
+                .collect::<ApiResult<Vec<_>>>()
+        })
+        .await?
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub enum EngineStatus {
 pub struct Engines {
     face: OnceLock<FaceEngine>,
     status: Mutex<EngineStatus>,
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
 }
 
 impl Engines {
@@ -36,7 +36,7 @@ impl Engines {
         Self {
             face: OnceLock::new(),
             status: Mutex::new(EngineStatus::Loading),
-            slots: Semaphore::new(slots.max(1)),
+            slots: Arc::new(Semaphore::new(slots.max(1))),
         }
     }
 
@@ -86,14 +86,23 @@ impl Engines {
         })
     }
 
-    /// Runs blocking work (inference) once a slot is free, off the async threads.
+    /// Runs blocking work (decoding, inference, screening) once a slot is free, off the async
+    /// threads. The slot stays taken until the work ends, even if the client has gone.
     pub async fn run<R: Send + 'static>(
-        self: &Arc<Self>,
+        &self,
         work: impl FnOnce() -> R + Send + 'static,
     ) -> ApiResult<R> {
-        let _permit = self.slots.acquire().await.map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(work)
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
             .await
-            .map_err(ApiError::internal)
+            .map_err(ApiError::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = permit;
+            work()
+        })
+        .await
+        .map_err(ApiError::internal)
     }
 }

@@ -89,6 +89,16 @@ impl Store {
             .collect();
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
+        // The first statement writes: SQLite takes its write lock here and PostgreSQL locks the
+        // active row, so concurrent imports of one list serialise instead of failing later.
+        sqlx::query(
+            "UPDATE aml_lists SET status = 'superseded' WHERE name = $1 AND status = 'active' \
+             AND ((tenant_id IS NULL AND $2 IS NULL) OR tenant_id = $2)",
+        )
+        .bind(name)
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await?;
         let version: i64 = sqlx::query(
             "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM aml_lists WHERE name = $1 \
              AND ((tenant_id IS NULL AND $2 IS NULL) OR tenant_id = $2)",
@@ -99,14 +109,6 @@ impl Store {
         .await?
         .try_get("v")
         .map_err(anyhow::Error::from)?;
-        sqlx::query(
-            "UPDATE aml_lists SET status = 'superseded' WHERE name = $1 AND status = 'active' \
-             AND ((tenant_id IS NULL AND $2 IS NULL) OR tenant_id = $2)",
-        )
-        .bind(name)
-        .bind(tenant_id)
-        .execute(&mut *tx)
-        .await?;
         let list = AmlList {
             id: new_id(),
             tenant_id: tenant_id.map(str::to_string),

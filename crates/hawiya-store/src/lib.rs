@@ -257,40 +257,40 @@ impl Store {
 
     /// Atomically spends the refresh token `old_hash` and stores `new_hash` in its place.
     ///
-    /// Returns the token's user, or `None` when the token is unknown, expired or already spent
-    /// (a token can be rotated once; a second use, even concurrent, fails).
+    /// Returns the token's user, or `None` when the token is unknown, expired, already spent,
+    /// or not of `tenant_id` (when given). A token can be rotated once; a second use, even
+    /// concurrent, fails. The transaction starts with the write that spends the token, so
+    /// concurrent rotations serialise on it (SQLite takes its write lock there; PostgreSQL
+    /// locks the row).
     pub async fn rotate_refresh_token(
         &self,
         old_hash: &str,
         new_hash: &str,
         new_expires_at: i64,
+        tenant_id: Option<&str>,
     ) -> StoreResult<Option<AdminUser>> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "SELECT r.id AS token_id, u.id, u.tenant_id, u.user_name, u.password_hash \
-             FROM refresh_tokens r JOIN admin_users u ON u.id = r.user_id \
-             WHERE r.token_hash = $1 AND r.revoked_at IS NULL AND r.expires_at > $2",
-        )
-        .bind(old_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let token_id: String = row.try_get("token_id").map_err(anyhow::Error::from)?;
-        let user = admin_user_from_row(&row)?;
         let spent = sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            "UPDATE refresh_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
+             AND expires_at > $1 AND ($3 IS NULL OR tenant_id = $3)",
         )
         .bind(now)
-        .bind(&token_id)
+        .bind(old_hash)
+        .bind(tenant_id)
         .execute(&mut *tx)
         .await?;
         if spent.rows_affected() != 1 {
             return Ok(None);
         }
+        let row = sqlx::query(
+            "SELECT u.id, u.tenant_id, u.user_name, u.password_hash \
+             FROM refresh_tokens r JOIN admin_users u ON u.id = r.user_id WHERE r.token_hash = $1",
+        )
+        .bind(old_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user = admin_user_from_row(&row)?;
         sqlx::query(
             "INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -332,10 +332,18 @@ impl Store {
         skip: i64,
         max: i64,
     ) -> StoreResult<(i64, Vec<TransactionSummary>)> {
-        let pattern = filter.map(|f| format!("%{f}%"));
+        // Case-insensitive on both databases, and the filter's own `%`, `_`, `\` are literal.
+        let pattern = filter.map(|f| {
+            let escaped = f
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
         let total: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM transactions WHERE tenant_id = $1 \
-             AND ($2 IS NULL OR client_transaction_id LIKE $2)",
+             AND ($2 IS NULL OR LOWER(client_transaction_id) LIKE $2 ESCAPE '\\')",
         )
         .bind(tenant_id)
         .bind(pattern.as_deref())
@@ -344,7 +352,7 @@ impl Store {
         .try_get("n")
         .map_err(anyhow::Error::from)?;
         let rows = sqlx::query(&format!(
-            "{TRANSACTION_SUMMARY_SELECT} WHERE t.tenant_id = $1 AND ($2 IS NULL OR t.client_transaction_id LIKE $2) \
+            "{TRANSACTION_SUMMARY_SELECT} WHERE t.tenant_id = $1 AND ($2 IS NULL OR LOWER(t.client_transaction_id) LIKE $2 ESCAPE '\\') \
              GROUP BY t.id, t.client_transaction_id, t.created_at, t.updated_at \
              ORDER BY t.created_at DESC, t.id LIMIT $3 OFFSET $4"
         ))

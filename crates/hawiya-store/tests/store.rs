@@ -99,20 +99,26 @@ async fn refresh_tokens_rotate_once() {
             .unwrap();
         let second = unique("r2");
         let got = store
-            .rotate_refresh_token(&first, &second, far)
+            .rotate_refresh_token(&first, &second, far, Some(&t.id))
             .await
             .unwrap();
         assert_eq!(got.unwrap().id, user.id);
         assert!(
             store
-                .rotate_refresh_token(&first, &unique("r3"), far)
+                .rotate_refresh_token(&first, &unique("r3"), far, None)
                 .await
                 .unwrap()
                 .is_none(),
             "reuse fails"
         );
+        // Another tenant's key does not reach the token, and leaves it unspent.
         assert!(store
-            .rotate_refresh_token(&second, &unique("r4"), far)
+            .rotate_refresh_token(&second, &unique("r4"), far, Some("another-tenant"))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store
+            .rotate_refresh_token(&second, &unique("r4"), far, None)
             .await
             .unwrap()
             .is_some());
@@ -122,7 +128,7 @@ async fn refresh_tokens_rotate_once() {
             .await
             .unwrap();
         assert!(store
-            .rotate_refresh_token(&expired, &unique("r5"), far)
+            .rotate_refresh_token(&expired, &unique("r5"), far, None)
             .await
             .unwrap()
             .is_none());
@@ -202,6 +208,14 @@ async fn steps_are_sealed_isolated_and_deleted() {
             .await
             .unwrap();
         assert_eq!(total, 0);
+        // Case-insensitive on both databases; `%` and `_` are literal.
+        for (filter, expected) in [("C-1", 1), ("%", 0), ("c_1", 0)] {
+            let (total, _) = store
+                .list_transactions(&a.id, Some(filter), 0, 10)
+                .await
+                .unwrap();
+            assert_eq!(total, expected, "{filter}");
+        }
         assert!(!store
             .delete_transaction(&b.id, &first.transaction_id, "t")
             .await

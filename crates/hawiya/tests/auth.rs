@@ -97,6 +97,8 @@ fn login_success_and_each_failure() {
     )
     .ok_data();
     login(&[], "admin", &a.admin_password).assert_error(400, 6103);
+    // Oversized values are refused before any lookup (and never reach the audit log).
+    login(&[("TenancyName", &a.name)], &"u".repeat(300), "x").assert_error(400, 6102);
     // The tenancy may also come in the body.
     s.post(
         "/api/credentials/Login",

@@ -135,7 +135,7 @@ fn each_bad_image_has_its_own_error_and_writes_nothing() {
         &key,
         &json!({"name": "Ahmed Mohamed", "idNumber": "29001011234564"}),
     )
-    .assert_error(501, 4004);
+    .assert_error(503, 6501);
 
     assert_eq!(
         s.transaction_count(&t),

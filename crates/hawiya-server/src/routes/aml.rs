@@ -178,11 +178,11 @@ pub async fn import(
             &format!("admin:{}", admin.claims.name),
         )
         .await?;
-    state
-        .aml
-        .refresh(&state.store)
-        .await
-        .map_err(ApiError::internal)?;
+    // The import is committed: a failed reload is logged and retried by the periodic refresh
+    // rather than reported as a failed import (the client would import again).
+    if let Err(e) = state.aml.refresh(&state.store).await {
+        tracing::error!(error = %format!("{e:#}"), "reloading AML lists after an import failed");
+    }
     Ok(ok(list, None))
 }
 

@@ -63,6 +63,18 @@ pub async fn login(
     let tenancy = required(header_tenancy.or(body.tenancy_name), "TenancyName")?;
     let user_name = required(body.user_name_or_email_address, "userNameOrEmailAddress")?;
     let password = required(body.password, "password")?;
+    // The documented limits (256 / 256 / 32 in Vlens; passwords up to 128 here): longer
+    // values are refused before any lookup, so nothing unbounded reaches the audit log.
+    for (field, value, max) in [
+        ("TenancyName", &tenancy, 256),
+        ("userNameOrEmailAddress", &user_name, 256),
+        ("password", &password, 128),
+    ] {
+        if value.chars().count() > max {
+            return Err(ApiError::new(codes::INVALID_FIELD)
+                .field(field, format!("longer than {max} characters")));
+        }
+    }
     // An ApiKey is optional here; when sent it must be valid and of the same tenancy.
     let key_tenant = tenant_from_headers(&headers, &state).await?;
 
@@ -116,14 +128,18 @@ pub async fn refresh(
     let key_tenant = tenant_from_headers(&headers, &state).await?;
     let new = random_token(32);
     let expires = now_millis() + state.config.refresh_token_ttl_secs * 1000;
+    // With an ApiKey, only that tenant's tokens are looked at: another tenant's token is simply
+    // not found, and is left unspent.
     let user = state
         .store
-        .rotate_refresh_token(&sha256_hex(old.trim()), &sha256_hex(&new), expires)
+        .rotate_refresh_token(
+            &sha256_hex(old.trim()),
+            &sha256_hex(&new),
+            expires,
+            key_tenant.as_ref().map(|t| t.id.as_str()),
+        )
         .await?
         .ok_or_else(|| ApiError::new(codes::REFRESH_TOKEN_INVALID))?;
-    if key_tenant.is_some_and(|t| t.id != user.tenant_id) {
-        return Err(ApiError::new(codes::TOKEN_TENANT_MISMATCH));
-    }
     let data = issue_tokens(&state, &user, Some(new)).await?;
     Ok(ok(data, None))
 }

@@ -123,8 +123,9 @@ async fn analyze_all(
             let engine = engine.clone();
             let engines = state.engines.clone();
             async move {
-                let rgb = decoded.image.to_rgb8();
-                let result = engines.run(move || engine.analyze(&rgb, role)).await?;
+                let result = engines
+                    .run(move || engine.analyze(&decoded.image.to_rgb8(), role))
+                    .await?;
                 result.map_err(|e| face_error(field, role, e))
             }
         })

@@ -243,6 +243,12 @@ pub async fn list_transactions(
     ))
 }
 
+/// The id of a `/{id}` path: a malformed one (e.g. invalid percent-encoding) is just an
+/// unknown transaction.
+fn path_id(id: Result<Path<String>, axum::extract::rejection::PathRejection>) -> String {
+    id.map(|Path(id)| id).unwrap_or_default()
+}
+
 async fn owned_transaction(
     state: &AppState,
     tenant_id: &str,
@@ -263,9 +269,9 @@ async fn owned_transaction(
 pub async fn get_transaction(
     State(state): State<AppState>,
     TenantAuth(tenant): TenantAuth,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> ApiResult<Response> {
-    let t = owned_transaction(&state, &tenant.id, &id).await?;
+    let t = owned_transaction(&state, &tenant.id, &path_id(id)).await?;
     Ok(ok(item(t), None))
 }
 
@@ -273,9 +279,9 @@ pub async fn get_transaction(
 pub async fn transaction_steps(
     State(state): State<AppState>,
     TenantAuth(tenant): TenantAuth,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> ApiResult<Response> {
-    let t = owned_transaction(&state, &tenant.id, &id).await?;
+    let t = owned_transaction(&state, &tenant.id, &path_id(id)).await?;
     let steps = state.store.steps(&tenant.id, &t.id).await?;
     Ok(ok(
         steps.into_iter().map(step_item).collect::<Vec<_>>(),
@@ -287,9 +293,9 @@ pub async fn transaction_steps(
 pub async fn delete_transaction(
     State(state): State<AppState>,
     TenantAuth(tenant): TenantAuth,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> ApiResult<Response> {
-    let t = owned_transaction(&state, &tenant.id, &id).await?;
+    let t = owned_transaction(&state, &tenant.id, &path_id(id)).await?;
     state
         .store
         .delete_transaction(&tenant.id, &t.id, "apikey")
@@ -301,8 +307,9 @@ pub async fn delete_transaction(
 pub async fn get_transaction_by_id(
     State(state): State<AppState>,
     admin: AdminAuth,
-    Query(q): Query<ByIdQuery>,
+    query: Result<Query<ByIdQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
+    let Query(q) = query.map_err(|e| ApiError::new(codes::INVALID_FIELD).message(e.body_text()))?;
     let id = required(q.id, "id")?;
     let t = owned_transaction(&state, &admin.tenant.id, &id).await?;
     let steps = state.store.steps(&admin.tenant.id, &t.id).await?;
