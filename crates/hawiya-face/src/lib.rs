@@ -8,5 +8,6 @@
 
 pub mod align;
 pub mod engine;
+pub mod liveness;
 pub mod quality;
 pub mod yunet;

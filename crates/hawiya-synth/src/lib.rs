@@ -26,6 +26,7 @@ mod data;
 mod degrade;
 mod draw;
 pub mod fonts;
+pub mod frames;
 pub mod geom;
 mod id_card;
 mod licence;

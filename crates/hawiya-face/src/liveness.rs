@@ -1,0 +1,898 @@
+//! Liveness from three frames, without an anti-spoofing model.
+//!
+//! No registry model separates live faces from prints and replays (see
+//! `shared/research/face-models.md`, role 3), so the three frames are the evidence. Given
+//! each frame's image, its YuNet face and SFace embedding, [`assess`] runs these checks:
+//!
+//! 1. **Capture span**: frames whose capture times span more than [`MAX_CAPTURE_SPAN_MS`]
+//!    are refused (`capture_span_exceeded`).
+//! 2. **Replay of a still**: any pair of frames whose face regions have a 64-bit dHash
+//!    distance ≤ [`IDENTICAL_DHASH_MAX`] *and* a mean absolute grey difference below
+//!    [`IDENTICAL_MAD_MAX`] is the same picture re-sent (`identical_frames`). A camera never
+//!    gives two frames that close: sensor noise alone exceeds the floor.
+//! 3. **Identity**: every pair of frames must match at `match_threshold`
+//!    (`identity_mismatch`), and with an ID photo every frame must match it (`id_mismatch`).
+//! 4. **Screen / print pattern**: the median over frames of the strongest isolated peak of
+//!    the high-frequency spectrum of the face crop, relative to its ring mean, must stay
+//!    below [`MOIRE_MAX`] (`screen_pattern`). JPEG's 8-pixel block lattice is excluded.
+//! 5. **Planar vs 3-D motion**: a printed photo or a screen moves as a plane, so one
+//!    homography explains every point of it; a real head shows parallax (the nose moves
+//!    against the cheeks, brow and chin). YuNet's five points are too noisy for this on their
+//!    own (on synthetic prints, a 4-point homography leaves nose residuals of up to 0.2 eye
+//!    distances, as large as a real turn's), so [`tracked_parallax`] tracks a grid of face
+//!    patches between each pair of frames, fits one homography to the points away from the
+//!    nose, and measures how far the nose points stray from it. The largest value over the
+//!    pairs, in eye distances, is the *parallax*: ≥ [`PARALLAX_MIN`] is 3-D evidence
+//!    (`parallax_3d`, live). Otherwise, if the landmarks moved by at least [`MOTION_MIN`] eye
+//!    distances (mean over the five points, largest pair) the face moved like a plane
+//!    (`planar_motion`, not live); if they barely moved there is nothing to tell
+//!    (`too_little_motion`), and if no pair could be tracked (flat, tiny faces) neither
+//!    (`untrackable`); both are insufficient evidence. The landmark-only nose residual is
+//!    kept in the signals (`parallax`) but not used.
+//!
+//! Any failed check 1–4 makes the decision [`Decision::NotLive`], with every failed check in
+//! `reasons`. Non-rigid motion (the mouth-width ratio) is measured and reported but not used:
+//! five points cannot see a blink.
+//!
+//! **The thresholds are calibrated on synthetic triples** (`hawiya_synth::frames`: a head
+//! model turned by 2–6°, prints and screens under homographies) from a handful of real
+//! photos; they are a starting point, not a validated operating point.
+
+use crate::align::cosine;
+use crate::yunet::Face;
+use image::RgbImage;
+
+/// Largest allowed span of the capture times, milliseconds.
+pub const MAX_CAPTURE_SPAN_MS: i64 = 500;
+/// dHash distance (of 64 bits) at or below which two face crops may be the same picture.
+pub const IDENTICAL_DHASH_MAX: u32 = 3;
+/// Mean absolute grey difference (0–255) of the face region below which, with a close
+/// dHash, two frames are the same picture. JPEG re-encodings of one frame (quality 80–95)
+/// differ by up to about 2.3; moving synthetic live frames by at least 5.
+pub const IDENTICAL_MAD_MAX: f32 = 2.0;
+/// Tracked nose parallax ([`tracked_parallax`]), in eye distances, from which the motion is
+/// 3-D. Synthetic calibration: prints and screens reach 0.039, live triples have a 10th
+/// percentile of 0.076.
+pub const PARALLAX_MIN: f32 = 0.045;
+/// Mean landmark displacement, in eye distances, from which a face without parallax has
+/// moved enough to call it planar. Synthetic calibration: re-sent stills move ≤ 0.07 (one
+/// outlier; 90 % ≤ 0.03), held prints ≥ 0.10.
+pub const MOTION_MIN: f32 = 0.05;
+/// Peak-to-ring-mean ratio of the face crop's high-frequency spectrum above which the crop
+/// shows a screen or halftone pattern. Synthetic calibration: camera-like frames reach 25.2,
+/// simulated screens have a 10th percentile of 39.
+pub const MOIRE_MAX: f32 = 28.0;
+
+/// What the caller knows about one frame.
+#[derive(Debug, Clone)]
+pub struct FrameEvidence {
+    /// The decoded frame.
+    pub image: RgbImage,
+    /// The subject's face in it.
+    pub face: Face,
+    /// L2-normalised embedding of that face.
+    pub embedding: Vec<f32>,
+    /// Capture time, if the client sent one.
+    pub captured_at_ms: Option<i64>,
+}
+
+/// The outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// 3-D motion of one person, no attack cue.
+    Live,
+    /// At least one check failed; see the reasons.
+    NotLive,
+    /// Nothing failed, but the face moved too little to tell a head from a photo.
+    InsufficientEvidence,
+}
+
+impl Decision {
+    /// snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Live => "live",
+            Decision::NotLive => "not_live",
+            Decision::InsufficientEvidence => "insufficient_evidence",
+        }
+    }
+}
+
+/// The measurements behind a decision.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Signals {
+    /// Span of the capture times, ms (when all three are present).
+    pub capture_span_ms: Option<i64>,
+    /// Smallest pairwise dHash distance of the face regions (0–64).
+    pub min_dhash_distance: u32,
+    /// Smallest pairwise mean absolute grey difference of the face regions (0–255).
+    pub min_mean_abs_diff: f32,
+    /// Smallest pairwise cosine of the frame embeddings.
+    pub min_pair_cosine: f32,
+    /// Smallest cosine of a frame to the ID photo, when one was given.
+    pub min_id_cosine: Option<f32>,
+    /// Largest nose residual after the landmark 4-point homography, in eye distances
+    /// (reported only: too noisy to decide on).
+    pub parallax: f32,
+    /// Largest patch-tracking homography residual over the pairs, in eye distances
+    /// ([`tracked_parallax`]); `None` when no pair could be tracked.
+    pub tracked_parallax: Option<f32>,
+    /// Largest pairwise mean landmark displacement, in eye distances.
+    pub motion: f32,
+    /// Largest relative change of the mouth-width / eye-distance ratio (not used).
+    pub mouth_change: f32,
+    /// Median over frames of the high-frequency peak ratio of the face crop.
+    pub moire: f32,
+}
+
+/// A decision, the failed checks (or the evidence for `live`), and the numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LivenessVerdict {
+    /// The decision.
+    pub decision: Decision,
+    /// Machine-readable reasons: `capture_span_exceeded`, `identical_frames`,
+    /// `identity_mismatch`, `id_mismatch`, `screen_pattern`, `planar_motion`,
+    /// `too_little_motion`; for a live decision `parallax_3d`.
+    pub reasons: Vec<String>,
+    /// The measurements.
+    pub signals: Signals,
+}
+
+const PAIRS: [(usize, usize); 3] = [(0, 1), (0, 2), (1, 2)];
+
+/// Assesses three frames (see the module documentation for the rule).
+pub fn assess(
+    frames: &[FrameEvidence; 3],
+    id_embedding: Option<&[f32]>,
+    match_threshold: f32,
+) -> LivenessVerdict {
+    let mut s = Signals::default();
+    let mut reasons: Vec<String> = Vec::new();
+
+    // 1. Capture span.
+    let times: Vec<i64> = frames.iter().filter_map(|f| f.captured_at_ms).collect();
+    if times.len() == 3 {
+        let span = times.iter().max().unwrap() - times.iter().min().unwrap();
+        s.capture_span_ms = Some(span);
+        if span > MAX_CAPTURE_SPAN_MS {
+            reasons.push("capture_span_exceeded".into());
+        }
+    }
+
+    // 2. Replay of a still: compare the same region (union of the face boxes) in each frame.
+    let region = union_box(frames);
+    let greys: Vec<Grey> = frames
+        .iter()
+        .map(|f| Grey::crop(&f.image, region))
+        .collect();
+    let hashes: Vec<u64> = greys.iter().map(|g| g.dhash()).collect();
+    s.min_dhash_distance = 64;
+    s.min_mean_abs_diff = f32::INFINITY;
+    let mut identical = false;
+    for (i, j) in PAIRS {
+        let d = (hashes[i] ^ hashes[j]).count_ones();
+        let mad = greys[i].mean_abs_diff(&greys[j]);
+        s.min_dhash_distance = s.min_dhash_distance.min(d);
+        s.min_mean_abs_diff = s.min_mean_abs_diff.min(mad);
+        identical |= d <= IDENTICAL_DHASH_MAX && mad < IDENTICAL_MAD_MAX;
+    }
+    if identical {
+        reasons.push("identical_frames".into());
+    }
+
+    // 3. Identity.
+    s.min_pair_cosine = PAIRS
+        .iter()
+        .map(|&(i, j)| cosine(&frames[i].embedding, &frames[j].embedding))
+        .fold(f32::INFINITY, f32::min);
+    if s.min_pair_cosine < match_threshold {
+        reasons.push("identity_mismatch".into());
+    }
+    if let Some(id) = id_embedding {
+        let m = frames
+            .iter()
+            .map(|f| cosine(&f.embedding, id))
+            .fold(f32::INFINITY, f32::min);
+        s.min_id_cosine = Some(m);
+        if m < match_threshold {
+            reasons.push("id_mismatch".into());
+        }
+    }
+
+    // 4. Screen / print pattern.
+    let mut moire: Vec<f32> = frames
+        .iter()
+        .map(|f| moire_score(&f.image, &f.face))
+        .collect();
+    moire.sort_by(f32::total_cmp);
+    s.moire = moire[1];
+    if s.moire > MOIRE_MAX {
+        reasons.push("screen_pattern".into());
+    }
+
+    // 5. Geometry.
+    let lms: Vec<[[f32; 2]; 5]> = frames.iter().map(|f| f.face.landmarks).collect();
+    for (i, j) in PAIRS {
+        let iod = 0.5 * (eye_dist(&lms[i]) + eye_dist(&lms[j]));
+        if iod <= 1.0 {
+            continue;
+        }
+        let par = nose_residual(&lms[i], &lms[j]).max(nose_residual(&lms[j], &lms[i])) / iod;
+        s.parallax = s.parallax.max(par);
+        let mv = (0..5).map(|k| dist(lms[i][k], lms[j][k])).sum::<f32>() / 5.0 / iod;
+        s.motion = s.motion.max(mv);
+        if let Some(t) = tracked_parallax(&frames[i].image, &frames[j].image, &lms[i], &lms[j]) {
+            s.tracked_parallax = Some(s.tracked_parallax.unwrap_or(0.0).max(t));
+        }
+        let (ri, rj) = (mouth_ratio(&lms[i]), mouth_ratio(&lms[j]));
+        s.mouth_change = s.mouth_change.max((ri - rj).abs() / ri.max(rj).max(1e-6));
+    }
+
+    let decision = if !reasons.is_empty() {
+        Decision::NotLive
+    } else if s.tracked_parallax.is_none() {
+        reasons.push("untrackable".into());
+        Decision::InsufficientEvidence
+    } else if s.tracked_parallax >= Some(PARALLAX_MIN) {
+        reasons.push("parallax_3d".into());
+        Decision::Live
+    } else if s.motion >= MOTION_MIN {
+        reasons.push("planar_motion".into());
+        Decision::NotLive
+    } else {
+        reasons.push("too_little_motion".into());
+        Decision::InsufficientEvidence
+    };
+    LivenessVerdict {
+        decision,
+        reasons,
+        signals: s,
+    }
+}
+
+fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+fn eye_dist(lm: &[[f32; 2]; 5]) -> f32 {
+    dist(lm[0], lm[1])
+}
+
+fn mouth_ratio(lm: &[[f32; 2]; 5]) -> f32 {
+    dist(lm[3], lm[4]) / eye_dist(lm).max(1e-6)
+}
+
+/// Distance between the nose of `b` and where the homography taking the four non-nose
+/// points of `a` onto those of `b` puts the nose of `a`. `f32::INFINITY`-free: a degenerate
+/// fit gives 0.
+pub fn nose_residual(a: &[[f32; 2]; 5], b: &[[f32; 2]; 5]) -> f32 {
+    let idx = [0, 1, 3, 4];
+    let src = idx.map(|k| a[k]);
+    let dst = idx.map(|k| b[k]);
+    match homography(&src, &dst) {
+        Some(h) => {
+            let p = apply_h(&h, a[2]);
+            if p[0].is_finite() && p[1].is_finite() {
+                dist(p, b[2])
+            } else {
+                0.0
+            }
+        }
+        None => 0.0,
+    }
+}
+
+/// The homography (row-major, h33 = 1) mapping four points exactly, or `None` if degenerate.
+pub fn homography(src: &[[f32; 2]; 4], dst: &[[f32; 2]; 4]) -> Option<[f64; 9]> {
+    homography_lsq(src, dst)
+}
+
+/// Least-squares homography (h33 = 1, algebraic error on normalised points) mapping `src`
+/// onto `dst` (at least four pairs), or `None` if degenerate.
+pub fn homography_lsq(src: &[[f32; 2]], dst: &[[f32; 2]]) -> Option<[f64; 9]> {
+    if src.len() < 4 || src.len() != dst.len() {
+        return None;
+    }
+    // Normalise for conditioning: centre and scale both point sets.
+    let norm = |p: &[[f32; 2]]| {
+        let n = p.len() as f64;
+        let cx = p.iter().map(|q| q[0] as f64).sum::<f64>() / n;
+        let cy = p.iter().map(|q| q[1] as f64).sum::<f64>() / n;
+        let d = p
+            .iter()
+            .map(|q| ((q[0] as f64 - cx).powi(2) + (q[1] as f64 - cy).powi(2)).sqrt())
+            .sum::<f64>()
+            / n;
+        (cx, cy, if d > 1e-9 { 1.0 / d } else { 1.0 })
+    };
+    let (sx, sy, ss) = norm(src);
+    let (dx, dy, ds) = norm(dst);
+    // Normal equations of the 2N×8 system.
+    let mut m = [[0f64; 9]; 8];
+    for (a, b) in src.iter().zip(dst) {
+        let (x, y) = ((a[0] as f64 - sx) * ss, (a[1] as f64 - sy) * ss);
+        let (u, v) = ((b[0] as f64 - dx) * ds, (b[1] as f64 - dy) * ds);
+        for row in [
+            [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u],
+            [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v],
+        ] {
+            for (mr, &rr) in m.iter_mut().zip(&row) {
+                for (v, &rc) in mr.iter_mut().zip(&row) {
+                    *v += rr * rc;
+                }
+            }
+        }
+    }
+    // Gaussian elimination with partial pivoting.
+    for col in 0..8 {
+        let piv = (col..8).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        if m[piv][col].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(col, piv);
+        let pivot = m[col];
+        for (r, mr) in m.iter_mut().enumerate() {
+            if r != col {
+                let f = mr[col] / pivot[col];
+                for (v, &p) in mr.iter_mut().zip(&pivot).skip(col) {
+                    *v -= f * p;
+                }
+            }
+        }
+    }
+    let h: Vec<f64> = m.iter().enumerate().map(|(r, mr)| mr[8] / mr[r]).collect();
+    let hn = [h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], 1.0];
+    // H = Td^-1 * Hn * Ts.
+    let ts = [ss, 0.0, -ss * sx, 0.0, ss, -ss * sy, 0.0, 0.0, 1.0];
+    let td_inv = [1.0 / ds, 0.0, dx, 0.0, 1.0 / ds, dy, 0.0, 0.0, 1.0];
+    Some(mul3(&td_inv, &mul3(&hn, &ts)))
+}
+
+fn mul3(a: &[f64; 9], b: &[f64; 9]) -> [f64; 9] {
+    std::array::from_fn(|i| {
+        let (r, c) = (i / 3, i % 3);
+        (0..3).map(|k| a[r * 3 + k] * b[k * 3 + c]).sum()
+    })
+}
+
+fn apply_h(h: &[f64; 9], p: [f32; 2]) -> [f32; 2] {
+    let (x, y) = (p[0] as f64, p[1] as f64);
+    let w = h[6] * x + h[7] * y + h[8];
+    [
+        ((h[0] * x + h[1] * y + h[2]) / w) as f32,
+        ((h[3] * x + h[4] * y + h[5]) / w) as f32,
+    ]
+}
+
+/// Patch-tracking parallax between two frames, in eye distances of `li`.
+///
+/// Points of frame `i` are tracked into frame `j` by zero-mean SSD block matching (on a
+/// blurred grey image, which also mutes screen patterns) around the position predicted by
+/// the landmarks' similarity transform, with parabolic sub-pixel refinement; flat patches
+/// are skipped. The outer points (a 7×7 grid from above the eyes to below the mouth, ±0.9
+/// eye distances across, more than 0.6 eye distances from the nose tip) fix one
+/// least-squares homography; the result is the median distance of the five nose points from
+/// where that homography puts them. A plane (print, screen) leaves tracking noise; a head
+/// turning in depth moves its nose against its cheeks, brow and chin. `None` with fewer than
+/// 12 outer or 2 nose points tracked.
+pub fn tracked_parallax(
+    img_i: &RgbImage,
+    img_j: &RgbImage,
+    li: &[[f32; 2]; 5],
+    lj: &[[f32; 2]; 5],
+) -> Option<f32> {
+    let gi = Grey::crop(img_i, [0, 0, img_i.width(), img_i.height()]).blurred();
+    let gj = Grey::crop(img_j, [0, 0, img_j.width(), img_j.height()]).blurred();
+    let iod = eye_dist(li);
+    if iod < 8.0 {
+        return None;
+    }
+    let sim = crate::align::similarity(li, lj);
+    let predict = |p: [f32; 2]| {
+        [
+            sim[0][0] * p[0] + sim[0][1] * p[1] + sim[0][2],
+            sim[1][0] * p[0] + sim[1][1] * p[1] + sim[1][2],
+        ]
+    };
+    let ex = [(li[1][0] - li[0][0]) / iod, (li[1][1] - li[0][1]) / iod];
+    let ey = [-ex[1], ex[0]];
+    let mid = [(li[0][0] + li[1][0]) / 2.0, (li[0][1] + li[1][1]) / 2.0];
+    let r = ((0.1 * iod).round() as i64).clamp(3, 10);
+    let big_r = ((0.2 * iod).round() as i64).clamp(4, 16);
+    let nose = li[2];
+    // Outer points: a 7×7 grid over the face, away from the nose; inner points: the nose.
+    let mut points: Vec<([f32; 2], bool)> = Vec::new();
+    for gy in 0..7 {
+        for gx in 0..7 {
+            let a = -0.9 + 1.8 * gx as f32 / 6.0;
+            let b = -0.5 + 1.9 * gy as f32 / 6.0;
+            let c = [
+                mid[0] + iod * (a * ex[0] + b * ey[0]),
+                mid[1] + iod * (a * ex[1] + b * ey[1]),
+            ];
+            if dist(c, nose) > 0.6 * iod {
+                points.push((c, false));
+            }
+        }
+    }
+    for (a, b) in [
+        (0.0, 0.0),
+        (-0.15, 0.0),
+        (0.15, 0.0),
+        (0.0, -0.15),
+        (0.0, 0.12),
+    ] {
+        let c = [
+            nose[0] + iod * (a * ex[0] + b * ey[0]),
+            nose[1] + iod * (a * ex[1] + b * ey[1]),
+        ];
+        points.push((c, true));
+    }
+    let (mut src, mut dst, mut inner_src, mut inner_dst) = (vec![], vec![], vec![], vec![]);
+    for (c, inner) in points {
+        let ci = [c[0].round() as i64, c[1].round() as i64];
+        let pj = predict([ci[0] as f32, ci[1] as f32]);
+        let pj = [pj[0].round() as i64, pj[1].round() as i64];
+        if let Some(d) = match_patch(&gi, &gj, ci, pj, r, big_r) {
+            let (a, b) = (
+                [ci[0] as f32, ci[1] as f32],
+                [pj[0] as f32 + d[0], pj[1] as f32 + d[1]],
+            );
+            if inner {
+                inner_src.push(a);
+                inner_dst.push(b);
+            } else {
+                src.push(a);
+                dst.push(b);
+            }
+        }
+    }
+    if src.len() < 12 || inner_src.len() < 2 {
+        return None;
+    }
+    // One homography for the face around the nose; how far does the nose stray from it?
+    let h = homography_lsq(&src, &dst)?;
+    let mut res: Vec<f32> = inner_src
+        .iter()
+        .zip(&inner_dst)
+        .map(|(a, b)| dist(apply_h(&h, *a), *b))
+        .collect();
+    res.sort_by(f32::total_cmp);
+    Some(res[res.len() / 2] / iod)
+}
+
+/// Best zero-mean SSD offset (sub-pixel) of the patch of half-size `r` at `ci` in `gi`
+/// within ±`big_r` of `pj` in `gj`; `None` for flat patches, edges of the image, or a
+/// minimum on the search border.
+fn match_patch(
+    gi: &Grey,
+    gj: &Grey,
+    ci: [i64; 2],
+    pj: [i64; 2],
+    r: i64,
+    big_r: i64,
+) -> Option<[f32; 2]> {
+    let inside = |g: &Grey, c: [i64; 2], m: i64| {
+        c[0] - m >= 1 && c[1] - m >= 1 && c[0] + m + 1 < g.w as i64 && c[1] + m + 1 < g.h as i64
+    };
+    if !inside(gi, ci, r) || !inside(gj, pj, r + big_r) {
+        return None;
+    }
+    let at = |g: &Grey, x: i64, y: i64| g.px[y as usize * g.w + x as usize];
+    let side = (2 * r + 1) as usize;
+    let mut patch = Vec::with_capacity(side * side);
+    let mut grad = 0.0f32;
+    for y in ci[1] - r..=ci[1] + r {
+        for x in ci[0] - r..=ci[0] + r {
+            patch.push(at(gi, x, y));
+            let gx = at(gi, x + 1, y) - at(gi, x - 1, y);
+            let gy = at(gi, x, y + 1) - at(gi, x, y - 1);
+            grad += gx * gx + gy * gy;
+        }
+    }
+    if grad / (side * side) as f32 <= 16.0 {
+        return None;
+    }
+    let pm = patch.iter().sum::<f32>() / patch.len() as f32;
+    for v in &mut patch {
+        *v -= pm;
+    }
+    let n = (2 * big_r + 1) as usize;
+    let mut cost = vec![0f32; n * n];
+    let mut buf = vec![0f32; side * side];
+    for dy in -big_r..=big_r {
+        for dx in -big_r..=big_r {
+            let (cx, cy) = (pj[0] + dx, pj[1] + dy);
+            let mut k = 0;
+            for y in cy - r..=cy + r {
+                let row = y as usize * gj.w;
+                let x0 = (cx - r) as usize;
+                buf[k..k + side].copy_from_slice(&gj.px[row + x0..row + x0 + side]);
+                k += side;
+            }
+            let m = buf.iter().sum::<f32>() / buf.len() as f32;
+            let c: f32 = patch
+                .iter()
+                .zip(&buf)
+                .map(|(a, b)| (a - (b - m)).powi(2))
+                .sum();
+            cost[(dy + big_r) as usize * n + (dx + big_r) as usize] = c;
+        }
+    }
+    let best = (0..n * n).min_by(|&a, &b| cost[a].total_cmp(&cost[b]))?;
+    let (bx, by) = (best % n, best / n);
+    if bx == 0 || by == 0 || bx == n - 1 || by == n - 1 {
+        return None;
+    }
+    let para = |l: f32, c: f32, r: f32| {
+        let den = l - 2.0 * c + r;
+        if den > 1e-6 {
+            (0.5 * (l - r) / den).clamp(-0.5, 0.5)
+        } else {
+            0.0
+        }
+    };
+    let sx = para(cost[best - 1], cost[best], cost[best + 1]);
+    let sy = para(cost[best - n], cost[best], cost[best + n]);
+    Some([bx as f32 - big_r as f32 + sx, by as f32 - big_r as f32 + sy])
+}
+
+/// Union of the three face boxes, as integer pixel bounds clipped to the smallest image.
+fn union_box(frames: &[FrameEvidence; 3]) -> [u32; 4] {
+    let w = frames.iter().map(|f| f.image.width()).min().unwrap_or(0);
+    let h = frames.iter().map(|f| f.image.height()).min().unwrap_or(0);
+    let mut b = [
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    ];
+    for f in frames {
+        b[0] = b[0].min(f.face.bbox[0]);
+        b[1] = b[1].min(f.face.bbox[1]);
+        b[2] = b[2].max(f.face.bbox[2]);
+        b[3] = b[3].max(f.face.bbox[3]);
+    }
+    let clip = |v: f32, hi: u32| (v.max(0.0) as u32).min(hi);
+    let x0 = clip(b[0], w);
+    let y0 = clip(b[1], h);
+    let x1 = clip(b[2].ceil(), w).max(x0);
+    let y1 = clip(b[3].ceil(), h).max(y0);
+    if x1 - x0 < 9 || y1 - y0 < 8 {
+        [0, 0, w, h]
+    } else {
+        [x0, y0, x1, y1]
+    }
+}
+
+/// A grey crop.
+struct Grey {
+    w: usize,
+    h: usize,
+    px: Vec<f32>,
+}
+
+impl Grey {
+    fn crop(img: &RgbImage, b: [u32; 4]) -> Grey {
+        let (w, h) = ((b[2] - b[0]) as usize, (b[3] - b[1]) as usize);
+        let mut px = Vec::with_capacity(w * h);
+        for y in b[1]..b[3] {
+            for x in b[0]..b[2] {
+                let p = img.get_pixel(x, y).0;
+                px.push(0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32);
+            }
+        }
+        Grey { w, h, px }
+    }
+
+    /// Separable [1 4 6 4 1]/16 blur, applied twice (edges clamped).
+    fn blurred(&self) -> Grey {
+        let k = [1.0f32, 4.0, 6.0, 4.0, 1.0];
+        let (w, h) = (self.w as i64, self.h as i64);
+        let mut cur = self.px.clone();
+        for _ in 0..2 {
+            let mut tmp = vec![0f32; cur.len()];
+            for y in 0..h {
+                for x in 0..w {
+                    let mut s = 0.0;
+                    for (t, kv) in k.iter().enumerate() {
+                        let xx = (x + t as i64 - 2).clamp(0, w - 1);
+                        s += kv * cur[(y * w + xx) as usize];
+                    }
+                    tmp[(y * w + x) as usize] = s / 16.0;
+                }
+            }
+            for y in 0..h {
+                for x in 0..w {
+                    let mut s = 0.0;
+                    for (t, kv) in k.iter().enumerate() {
+                        let yy = (y + t as i64 - 2).clamp(0, h - 1);
+                        s += kv * tmp[(yy * w + x) as usize];
+                    }
+                    cur[(y * w + x) as usize] = s / 16.0;
+                }
+            }
+        }
+        Grey {
+            w: self.w,
+            h: self.h,
+            px: cur,
+        }
+    }
+
+    /// Mean of the block [x0, x1) × [y0, y1).
+    fn block_mean(&self, x0: usize, x1: usize, y0: usize, y1: usize) -> f32 {
+        let (x1, y1) = (x1.max(x0 + 1).min(self.w), y1.max(y0 + 1).min(self.h));
+        let mut sum = 0.0;
+        for y in y0..y1 {
+            sum += self.px[y * self.w + x0..y * self.w + x1]
+                .iter()
+                .sum::<f32>();
+        }
+        sum / ((x1 - x0) * (y1 - y0)) as f32
+    }
+
+    /// 64-bit difference hash: the crop averaged to 9×8, each bit whether a cell is brighter
+    /// than its right neighbour.
+    fn dhash(&self) -> u64 {
+        if self.w < 9 || self.h < 8 {
+            return 0;
+        }
+        let mut cells = [[0f32; 9]; 8];
+        for (r, row) in cells.iter_mut().enumerate() {
+            for (c, cell) in row.iter_mut().enumerate() {
+                *cell = self.block_mean(
+                    c * self.w / 9,
+                    (c + 1) * self.w / 9,
+                    r * self.h / 8,
+                    (r + 1) * self.h / 8,
+                );
+            }
+        }
+        let mut bits = 0u64;
+        for (r, row) in cells.iter().enumerate() {
+            for c in 0..8 {
+                if row[c] > row[c + 1] {
+                    bits |= 1 << (r * 8 + c);
+                }
+            }
+        }
+        bits
+    }
+
+    fn mean_abs_diff(&self, other: &Grey) -> f32 {
+        if self.w != other.w || self.h != other.h || self.px.is_empty() {
+            return f32::INFINITY;
+        }
+        let s: f64 = self
+            .px
+            .iter()
+            .zip(&other.px)
+            .map(|(a, b)| (a - b).abs() as f64)
+            .sum();
+        (s / self.px.len() as f64) as f32
+    }
+}
+
+/// Strongest isolated high-frequency peak of the face crop: the centre of the face box (at
+/// most 128×128 pixels at native resolution, 64×64 for small faces) is Hann-windowed and
+/// transformed; for each bin with radius in [N/6, N/2] (off JPEG's 8-pixel lattice) the power
+/// is divided by the mean power of its ring, and the largest ratio is returned. Natural skin
+/// gives ratios near the maximum of exponential noise (about 10–20); a pixel grid or halftone
+/// gives sharp peaks far above that.
+pub fn moire_score(img: &RgbImage, face: &Face) -> f32 {
+    let side = face.width().min(face.height());
+    let n: usize = if side >= 128.0 {
+        128
+    } else if side >= 64.0 {
+        64
+    } else {
+        return 0.0;
+    };
+    let cx = (face.bbox[0] + face.bbox[2]) / 2.0;
+    let cy = (face.bbox[1] + face.bbox[3]) / 2.0;
+    let x0 = (cx - n as f32 / 2.0).max(0.0) as u32;
+    let y0 = (cy - n as f32 / 2.0).max(0.0) as u32;
+    if x0 as usize + n > img.width() as usize || y0 as usize + n > img.height() as usize {
+        return 0.0;
+    }
+    let g = Grey::crop(img, [x0, y0, x0 + n as u32, y0 + n as u32]);
+    let mean = g.px.iter().sum::<f32>() / g.px.len() as f32;
+    let hann: Vec<f32> = (0..n)
+        .map(|i| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / (n - 1) as f32).cos())
+        .collect();
+    let data: Vec<f32> = (0..n * n)
+        .map(|i| (g.px[i] - mean) * hann[i / n] * hann[i % n])
+        .collect();
+    let power = dft2_power(&data, n);
+    // Ring means over the band.
+    let half = n / 2;
+    let lo = n / 6;
+    let mut ring_sum = vec![0f64; half + 2];
+    let mut ring_cnt = vec![0usize; half + 2];
+    let radius = |u: usize, v: usize| {
+        let fu = if u > half { n - u } else { u } as f32;
+        let fv = if v > half { n - v } else { v } as f32;
+        (fu * fu + fv * fv).sqrt()
+    };
+    let lattice = |k: usize| {
+        let m = k % (n / 8);
+        m <= 1 || m >= n / 8 - 1
+    };
+    let in_band = |u: usize, v: usize| {
+        let r = radius(u, v);
+        r >= lo as f32 && r <= half as f32 && !(lattice(u) && lattice(v))
+    };
+    for v in 0..n {
+        for u in 0..n {
+            if in_band(u, v) {
+                let r = radius(u, v).round() as usize;
+                ring_sum[r] += power[v * n + u] as f64;
+                ring_cnt[r] += 1;
+            }
+        }
+    }
+    let mut best = 0f32;
+    for v in 0..n {
+        for u in 0..n {
+            if in_band(u, v) {
+                let r = radius(u, v).round() as usize;
+                let m = ring_sum[r] / ring_cnt[r].max(1) as f64;
+                if m > 0.0 {
+                    best = best.max((power[v * n + u] as f64 / m) as f32);
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Power spectrum of an n×n real image by separable naive DFTs.
+fn dft2_power(data: &[f32], n: usize) -> Vec<f32> {
+    let tw: Vec<(f32, f32)> = (0..n)
+        .map(|k| {
+            let a = -std::f32::consts::TAU * k as f32 / n as f32;
+            (a.cos(), a.sin())
+        })
+        .collect();
+    // Rows.
+    let mut rows = vec![(0f32, 0f32); n * n];
+    for y in 0..n {
+        let row = &data[y * n..(y + 1) * n];
+        for u in 0..n {
+            let (mut re, mut im) = (0f32, 0f32);
+            for (x, &val) in row.iter().enumerate() {
+                let (c, s) = tw[(u * x) % n];
+                re += val * c;
+                im += val * s;
+            }
+            rows[y * n + u] = (re, im);
+        }
+    }
+    // Columns.
+    let mut power = vec![0f32; n * n];
+    for u in 0..n {
+        for v in 0..n {
+            let (mut re, mut im) = (0f32, 0f32);
+            for y in 0..n {
+                let (a, b) = rows[y * n + u];
+                let (c, s) = tw[(v * y) % n];
+                re += a * c - b * s;
+                im += a * s + b * c;
+            }
+            power[v * n + u] = re * re + im * im;
+        }
+    }
+    power
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homography_exact_and_nose_residual() {
+        let a = [
+            [0.0, 0.0],
+            [10.0, 0.0],
+            [5.0, 6.0],
+            [1.0, 10.0],
+            [9.0, 10.0],
+        ];
+        // A perspective map applied to all five points: residual ~0.
+        let h = [1.1, 0.1, 3.0, -0.05, 0.95, 2.0, 0.002, 0.001, 1.0];
+        let b = a.map(|p| apply_h(&h, p));
+        assert!(nose_residual(&a, &b) < 1e-3);
+        // Move only the nose: the residual is the move.
+        let mut c = b;
+        c[2][0] += 1.5;
+        assert!((nose_residual(&a, &c) - 1.5).abs() < 1e-3);
+    }
+
+    fn frame(img: &RgbImage, dx: f32, t: i64) -> FrameEvidence {
+        let lm = [
+            [80.0, 90.0],
+            [120.0, 90.0],
+            [100.0, 112.0],
+            [85.0, 135.0],
+            [115.0, 135.0],
+        ];
+        FrameEvidence {
+            image: img.clone(),
+            face: Face {
+                bbox: [50.0 + dx, 50.0, 150.0 + dx, 170.0],
+                score: 0.9,
+                landmarks: lm.map(|p| [p[0] + dx, p[1]]),
+            },
+            embedding: vec![1.0, 0.0],
+            captured_at_ms: Some(t),
+        }
+    }
+
+    #[test]
+    fn identical_span_and_still() {
+        let img = RgbImage::from_fn(200, 220, |x, y| {
+            image::Rgb([
+                (x * 3 % 256) as u8,
+                (y * 5 % 256) as u8,
+                ((x ^ y) % 256) as u8,
+            ])
+        });
+        let same = [
+            frame(&img, 0.0, 0),
+            frame(&img, 0.0, 100),
+            frame(&img, 0.0, 700),
+        ];
+        let v = assess(&same, Some(&[0.0, 1.0]), 0.36);
+        assert_eq!(v.decision, Decision::NotLive);
+        for r in ["identical_frames", "capture_span_exceeded", "id_mismatch"] {
+            assert!(v.reasons.iter().any(|x| x == r), "{:?}", v.reasons);
+        }
+        // Different pixels, same face, no motion, within time: nothing to tell.
+        let imgs: Vec<RgbImage> = (0..3u32)
+            .map(|k| {
+                RgbImage::from_fn(200, 220, |x, y| {
+                    let v =
+                        120.0 + 50.0 * (x as f32 / 17.0 + k as f32).sin() * (y as f32 / 23.0).cos();
+                    image::Rgb([v as u8; 3])
+                })
+            })
+            .collect();
+        let still = [
+            frame(&imgs[0], 0.0, 0),
+            frame(&imgs[1], 0.0, 100),
+            frame(&imgs[2], 0.0, 200),
+        ];
+        let v = assess(&still, None, 0.36);
+        assert_eq!(v.decision, Decision::InsufficientEvidence, "{v:?}");
+    }
+
+    #[test]
+    fn grid_has_moire_noise_does_not() {
+        let face = Face {
+            bbox: [0.0, 0.0, 160.0, 160.0],
+            score: 0.9,
+            landmarks: [[0.0; 2]; 5],
+        };
+        let mut state = 12345u32;
+        let mut noise = || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            ((state >> 16) % 32) as f32
+        };
+        let smooth = RgbImage::from_fn(160, 160, |x, y| {
+            let v = 100.0 + 40.0 * ((x as f32) / 30.0).sin() + noise();
+            image::Rgb([v as u8, (v + (y % 3) as f32) as u8, v as u8])
+        });
+        let grid = RgbImage::from_fn(160, 160, |x, y| {
+            let v = 100.0
+                + 40.0 * ((x as f32) / 30.0).sin()
+                + noise()
+                + 25.0 * (std::f32::consts::TAU * (x as f32 * 0.97 + y as f32 * 0.2) / 3.3).cos();
+            image::Rgb([v as u8, v as u8, v as u8])
+        });
+        let a = moire_score(&smooth, &face);
+        let b = moire_score(&grid, &face);
+        assert!(a < MOIRE_MAX, "{a}");
+        assert!(b > MOIRE_MAX, "{b}");
+    }
+}
