@@ -136,9 +136,8 @@ pub async fn liveness_multi(
 }
 
 /// Digital-identity endpoints (registration, user login, verify steps, linking): the user
-/// identity flow is not built yet. Authenticated, body read and checked to be JSON, then 4004.
-/// (Answering before the body is read would make the connection close under a client that is
-/// still sending a large image, which it sees as a broken pipe instead of this envelope.)
+/// identity flow is not built yet. Authenticated, body checked to be JSON, then 4004.
+/// (The body is always read in full by `ops::observe` before any handler runs.)
 pub async fn digital_identity(
     TenantAuth(_tenant): TenantAuth,
     JsonBody(_body): JsonBody<serde_json::Value>,
