@@ -133,6 +133,20 @@ codes! {
     /// AML screening asked for, but no list has been imported.
     NO_AML_LIST = (6501, 503, "No AML screening list has been imported (hawiya aml import)");
 
+    // ---- Hawiya additions: liveness findings (6600-6699), reported as validations ----
+    /// The frames show a photo or a screen moved as a plane, or a screen pattern.
+    LIVENESS_SPOOF = (6601, 422, "Liveness failed: the frames show a photo or a screen, not a live face");
+    /// Nothing failed, but there was too little head movement to decide.
+    LIVENESS_INSUFFICIENT = (6602, 422, "Liveness undecided: too little head movement between the frames; capture again");
+    /// The capture times span more than 0.5 s.
+    LIVENESS_CAPTURE_SPAN = (6603, 422, "Liveness frames must be captured within 0.5 s");
+    /// Two frames are the same picture, or a frame was submitted before.
+    LIVENESS_REPLAY = (6604, 422, "Liveness frames are identical or were submitted before");
+    /// The frames do not all show the same person.
+    LIVENESS_IDENTITY = (6605, 422, "The liveness frames do not all show the same person");
+    /// The face in the frames does not match the transaction's ID photo.
+    LIVENESS_ID_MISMATCH = (6606, 422, "The face in the liveness frames does not match the ID photo");
+
     // ---- Hawiya additions: routing (6400-6499) ----
     /// No such route.
     NOT_FOUND = (6404, 404, "No such endpoint");

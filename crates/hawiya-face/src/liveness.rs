@@ -24,10 +24,12 @@
 //!    nose, and measures how far the nose points stray from it. The largest value over the
 //!    pairs, in eye distances, is the *parallax*: ≥ [`PARALLAX_MIN`] is 3-D evidence
 //!    (`parallax_3d`, live). Otherwise, if the landmarks moved by at least [`MOTION_MIN`] eye
-//!    distances (mean over the five points, largest pair) the face moved like a plane
-//!    (`planar_motion`, not live); if they barely moved there is nothing to tell
+//!    distances (mean over the five points, largest pair) and the parallax stays below
+//!    [`PLANAR_MAX`], the face moved like a plane (`planar_motion`, not live); between
+//!    [`PLANAR_MAX`] and [`PARALLAX_MIN`] the evidence is too weak either way
+//!    (`weak_parallax`); if the landmarks barely moved there is nothing to tell
 //!    (`too_little_motion`), and if no pair could be tracked (flat, tiny faces) neither
-//!    (`untrackable`); both are insufficient evidence. The landmark-only nose residual is
+//!    (`untrackable`); these three are insufficient evidence. The landmark-only nose residual is
 //!    kept in the signals (`parallax`) but not used.
 //!
 //! Any failed check 1–4 makes the decision [`Decision::NotLive`], with every failed check in
@@ -54,6 +56,12 @@ pub const IDENTICAL_MAD_MAX: f32 = 2.0;
 /// 3-D. Synthetic calibration: prints and screens reach 0.039, live triples have a 10th
 /// percentile of 0.076.
 pub const PARALLAX_MIN: f32 = 0.045;
+/// Tracked nose parallax below which a face that moved ([`MOTION_MIN`]) moved as a plane.
+/// Between this and [`PARALLAX_MIN`] the frames show too little 3-D evidence either way
+/// (`weak_parallax`, insufficient evidence): a head that barely turned and a tilted print
+/// both land there. Synthetic calibration (seeds 0-1): 90 % of prints and screens stay
+/// below 0.020; 1 live triple in 84 does.
+pub const PLANAR_MAX: f32 = 0.02;
 /// Mean landmark displacement, in eye distances, from which a face without parallax has
 /// moved enough to call it planar. Synthetic calibration: re-sent stills move ≤ 0.07 (one
 /// outlier; 90 % ≤ 0.03), held prints ≥ 0.10.
@@ -132,7 +140,7 @@ pub struct LivenessVerdict {
     pub decision: Decision,
     /// Machine-readable reasons: `capture_span_exceeded`, `identical_frames`,
     /// `identity_mismatch`, `id_mismatch`, `screen_pattern`, `planar_motion`,
-    /// `too_little_motion`; for a live decision `parallax_3d`.
+    /// `too_little_motion`, `weak_parallax`, `untrackable`; for a live decision `parallax_3d`.
     pub reasons: Vec<String>,
     /// The measurements.
     pub signals: Signals,
@@ -236,11 +244,14 @@ pub fn assess(
     } else if s.tracked_parallax >= Some(PARALLAX_MIN) {
         reasons.push("parallax_3d".into());
         Decision::Live
-    } else if s.motion >= MOTION_MIN {
+    } else if s.motion < MOTION_MIN {
+        reasons.push("too_little_motion".into());
+        Decision::InsufficientEvidence
+    } else if s.tracked_parallax < Some(PLANAR_MAX) {
         reasons.push("planar_motion".into());
         Decision::NotLive
     } else {
-        reasons.push("too_little_motion".into());
+        reasons.push("weak_parallax".into());
         Decision::InsufficientEvidence
     };
     LivenessVerdict {

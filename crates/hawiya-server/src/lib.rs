@@ -139,7 +139,10 @@ impl Capability {
 
     /// Whether this build has an engine for the capability.
     pub fn is_built(self) -> bool {
-        matches!(self, Capability::Face | Capability::Aml)
+        matches!(
+            self,
+            Capability::Face | Capability::Liveness | Capability::Aml
+        )
     }
 
     /// `ready`, `loading`, `failed` or `not_built`.
@@ -159,7 +162,7 @@ impl Capability {
 
 /// The application with every route and layer.
 pub fn router(state: AppState) -> Router {
-    use routes::{aml, credentials, face, ocr, portal};
+    use routes::{aml, credentials, face, liveness, ocr, portal};
     let api = Router::new()
         // OCR and computer vision (spec §6).
         .route("/v1/ocr/id/front", post(ocr::id_front))
@@ -172,7 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ocr/classification", post(ocr::classification))
         .route("/v1/ocr/face/match", post(face::face_match))
         .route("/v1/ocr/face/compare", post(face::face_compare))
-        .route("/v1/ocr/liveness/multi", post(ocr::liveness_multi))
+        .route("/v1/ocr/liveness/multi", post(liveness::liveness_multi))
         .route("/v1/ocr/aml/validate", post(aml::validate))
         .route("/api/Aml/Import", post(aml::import))
         .route("/api/Aml/Lists", get(aml::lists))

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -80,6 +81,7 @@ fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 #[derive(Clone)]
 pub struct Sealer {
     cipher: Aes256Gcm,
+    fingerprint_key: [u8; 32],
 }
 
 impl Sealer {
@@ -88,7 +90,18 @@ impl Sealer {
         let key = master.derive("seal");
         Self {
             cipher: Aes256Gcm::new(&key.into()),
+            fingerprint_key: master.derive("fingerprint"),
         }
+    }
+
+    /// A keyed fingerprint of `data` (hex HMAC-SHA256 under the master key's `"fingerprint"`
+    /// purpose key): equal inputs give equal fingerprints on this server only, and the
+    /// fingerprint says nothing about the input.
+    pub fn fingerprint(&self, data: &[u8]) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.fingerprint_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// Seals `plain` into `v1:<base64(nonce ‖ ciphertext ‖ tag)>`.

@@ -450,12 +450,34 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        for fingerprint in &step.frame_fingerprints {
+            sqlx::query(
+                "INSERT INTO liveness_frames (fingerprint, first_seen_at) VALUES ($1, $2) ON CONFLICT (fingerprint) DO NOTHING",
+            )
+            .bind(fingerprint)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(StoredStep {
             id: step_id,
             transaction_id,
             created_at: now,
         })
+    }
+
+    /// How many of `fingerprints` were recorded by earlier liveness steps (of any tenant).
+    pub async fn seen_frames(&self, fingerprints: &[String]) -> StoreResult<usize> {
+        let mut seen = 0;
+        for fingerprint in fingerprints {
+            let row = sqlx::query("SELECT 1 AS hit FROM liveness_frames WHERE fingerprint = $1")
+                .bind(fingerprint)
+                .fetch_optional(&self.pool)
+                .await?;
+            seen += usize::from(row.is_some());
+        }
+        Ok(seen)
     }
 
     /// The latest face embedding of `source` kept with a tenant's transaction.

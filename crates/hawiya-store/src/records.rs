@@ -63,6 +63,36 @@ pub struct NewStep {
     pub images: Vec<(String, Vec<u8>)>,
     /// Face embeddings to keep with the transaction, by source (e.g. `id_front`); sealed.
     pub face_templates: Vec<(String, Vec<f32>)>,
+    /// Fingerprints of liveness frames to remember ([`crate::Sealer::fingerprint`]).
+    pub frame_fingerprints: Vec<String>,
+}
+
+impl NewStep {
+    /// A step with no images, templates or fingerprints, not failed as a whole.
+    pub fn new(
+        tenant_id: &str,
+        transaction: TransactionRef,
+        step_type: &str,
+        endpoint: &str,
+        request_id: &str,
+        succeeded: bool,
+        result: serde_json::Value,
+    ) -> Self {
+        Self {
+            tenant_id: tenant_id.to_string(),
+            transaction,
+            step_type: step_type.to_string(),
+            endpoint: endpoint.to_string(),
+            request_id: request_id.to_string(),
+            succeeded,
+            error_code: None,
+            validation_codes: Vec::new(),
+            result,
+            images: Vec::new(),
+            face_templates: Vec::new(),
+            frame_fingerprints: Vec::new(),
+        }
+    }
 }
 
 /// What [`crate::Store::record_step`] wrote.

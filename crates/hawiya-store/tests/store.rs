@@ -51,6 +51,47 @@ fn step(tenant: &Tenant, transaction: TransactionRef) -> NewStep {
         result: serde_json::json!({"name": "محمد"}),
         images: vec![("image".into(), vec![1, 2, 3])],
         face_templates: vec![("id_front".into(), vec![0.25, -1.5, 3.0])],
+        frame_fingerprints: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn liveness_frame_fingerprints_are_remembered_across_transactions() {
+    for (store, _dir) in stores().await {
+        let name = unique("frames");
+        let t = store
+            .create_tenant(&name, &sha256_hex(&name), "hw_f", "admin", "hash")
+            .await
+            .unwrap();
+        let prints: Vec<String> = (0..3)
+            .map(|k| {
+                store
+                    .sealer()
+                    .fingerprint(format!("{name} frame {k}").as_bytes())
+            })
+            .collect();
+        assert_eq!(store.seen_frames(&prints).await.unwrap(), 0);
+        let mut first = step(
+            &t,
+            TransactionRef::New {
+                client_transaction_id: None,
+            },
+        );
+        first.frame_fingerprints = prints[..2].to_vec();
+        store.record_step(first).await.unwrap();
+        assert_eq!(store.seen_frames(&prints).await.unwrap(), 2);
+        // Recording a fingerprint again is not an error.
+        let mut again = step(
+            &t,
+            TransactionRef::New {
+                client_transaction_id: None,
+            },
+        );
+        again.frame_fingerprints = prints.clone();
+        store.record_step(again).await.unwrap();
+        assert_eq!(store.seen_frames(&prints).await.unwrap(), 3);
+        // Keyed: the fingerprint is not a plain hash of the input.
+        assert_ne!(prints[0], sha256_hex(&format!("{name} frame 0")));
     }
 }
 

@@ -113,7 +113,8 @@ impl Scores {
     }
 }
 
-fn load_rgb(path: &Path) -> anyhow::Result<RgbImage> {
+/// Decodes an image file (EXIF orientation applied) to RGB.
+pub fn load_rgb(path: &Path) -> anyhow::Result<RgbImage> {
     let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
     let limits = hawiya_vision::Limits {
         max_bytes: 64 << 20,
@@ -147,7 +148,8 @@ pub fn degrade_like_id_photo(img: &RgbImage, face_width: f32) -> anyhow::Result<
     ))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The `p` quantile (0-1) of sorted values (nearest rank).
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
@@ -321,36 +323,54 @@ fn compare_body(args: &FaceBenchArgs) -> anyhow::Result<String> {
     Ok(serde_json::json!({"face_image1": encoded[0], "face_image2": encoded[1]}).to_string())
 }
 
-fn http_bench(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let data = dir.path().join("data");
-    let exe = std::env::current_exe()?;
-    let env = [
-        ("HAWIYA_DATA_DIR", data.display().to_string()),
-        (
-            "HAWIYA_MODELS_DIR",
-            config.models_dir().display().to_string(),
-        ),
-        ("HAWIYA_LOG", "warn".to_string()),
-    ];
-    let out = std::process::Command::new(&exe)
-        .args(["tenant", "create", "bench"])
-        .envs(env.iter().cloned())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let key = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("api_key: "))
-        .context("tenant create printed no key")?
-        .to_string();
-    let port_file = dir.path().join("addr");
-    let mut child = std::process::Command::new(&exe)
-        .args(["serve", "--listen", "127.0.0.1:0", "--port-file"])
-        .arg(&port_file)
-        .envs(env.iter().cloned())
-        .stdout(std::process::Stdio::null())
-        .spawn()?;
-    let result = (|| -> anyhow::Result<()> {
+/// A `hawiya serve` child process on a fresh data directory with one tenant, for the HTTP
+/// benchmarks (so memory figures are the server's alone). Stopped (SIGTERM) on drop.
+pub struct BenchServer {
+    /// `http://host:port`.
+    pub base: String,
+    /// The tenant's API key.
+    pub key: String,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl BenchServer {
+    /// Starts the server and waits until it is ready.
+    pub fn start(config: &hawiya_server::Config) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        let exe = std::env::current_exe()?;
+        let env = [
+            ("HAWIYA_DATA_DIR", data.display().to_string()),
+            (
+                "HAWIYA_MODELS_DIR",
+                config.models_dir().display().to_string(),
+            ),
+            ("HAWIYA_LOG", "warn".to_string()),
+        ];
+        let out = std::process::Command::new(&exe)
+            .args(["tenant", "create", "bench"])
+            .envs(env.iter().cloned())
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let key = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("api_key: "))
+            .context("tenant create printed no key")?
+            .to_string();
+        let port_file = dir.path().join("addr");
+        let child = std::process::Command::new(&exe)
+            .args(["serve", "--listen", "127.0.0.1:0", "--port-file"])
+            .arg(&port_file)
+            .envs(env.iter().cloned())
+            .stdout(std::process::Stdio::null())
+            .spawn()?;
+        let mut server = Self {
+            base: String::new(),
+            key,
+            child,
+            _dir: dir,
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         let addr = loop {
             if let Ok(a) = std::fs::read_to_string(&port_file) {
@@ -359,92 +379,135 @@ fn http_bench(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::R
             anyhow::ensure!(Instant::now() < deadline, "server did not start");
             std::thread::sleep(Duration::from_millis(20));
         };
-        let base = format!("http://{addr}");
+        server.base = format!("http://{addr}");
         let agent = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(60))
             .build();
-        while agent.get(&format!("{base}/readyz")).call().is_err() {
+        while agent
+            .get(&format!("{}/readyz", server.base))
+            .call()
+            .is_err()
+        {
             anyhow::ensure!(Instant::now() < deadline, "server never became ready");
             std::thread::sleep(Duration::from_millis(50));
         }
-        let body = compare_body(args)?;
-        let url = format!("{base}/v1/ocr/face/compare");
-        let post = |agent: &ureq::Agent| -> anyhow::Result<Duration> {
-            let t = Instant::now();
-            let r: serde_json::Value = agent
-                .post(&url)
-                .set("ApiKey", &key)
-                .set("Content-Type", "application/json")
-                .send_string(&body)?
-                .into_json()?;
-            anyhow::ensure!(r["data"]["isMatched"] == true, "unexpected answer: {r}");
-            Ok(t.elapsed())
-        };
-        for _ in 0..3 {
-            post(&agent)?;
-        }
-        let mut lat: Vec<f64> = (0..args.requests)
-            .map(|_| post(&agent).map(|d| d.as_secs_f64() * 1000.0))
-            .collect::<anyhow::Result<_>>()?;
-        lat.sort_by(f64::total_cmp);
-        let start = Instant::now();
-        std::thread::scope(|s| -> anyhow::Result<()> {
-            let handles: Vec<_> = (0..args.clients)
-                .map(|_| {
-                    s.spawn(|| -> anyhow::Result<()> {
-                        let agent = ureq::AgentBuilder::new()
-                            .timeout(Duration::from_secs(120))
-                            .build();
-                        for _ in 0..args.pairs_per_client {
-                            post(&agent)?;
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            for h in handles {
-                h.join()
-                    .map_err(|_| anyhow::anyhow!("client thread panicked"))??;
-            }
-            Ok(())
-        })?;
-        let elapsed = start.elapsed().as_secs_f64();
-        let pairs = args.clients * args.pairs_per_client;
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-        let peak = status
+        Ok(server)
+    }
+
+    /// POSTs a JSON body with the API key; the parsed response.
+    pub fn post(
+        &self,
+        agent: &ureq::Agent,
+        path: &str,
+        body: &str,
+    ) -> anyhow::Result<serde_json::Value> {
+        Ok(agent
+            .post(&format!("{}{path}", self.base))
+            .set("ApiKey", &self.key)
+            .set("Content-Type", "application/json")
+            .send_string(body)?
+            .into_json()?)
+    }
+
+    /// The server's peak resident memory (`VmHWM` of `/proc/PID/status`).
+    pub fn peak_memory(&self) -> String {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
             .lines()
-            .find(|l| l.starts_with("VmHWM"))
-            .unwrap_or("VmHWM: ?")
-            .to_string();
-        println!(
-            "\n## face/compare over HTTP (two 1280×960 JPEGs, {} cores)\n",
-            std::thread::available_parallelism().map_or(0, |n| n.get())
-        );
-        println!("| measure | value |\n|---|---|");
-        println!(
-            "| latency, single client, median of {} | {:.1} ms |",
-            lat.len(),
-            percentile(&lat, 0.5)
-        );
-        println!(
-            "| latency, single client, p95 | {:.1} ms |",
-            percentile(&lat, 0.95)
-        );
-        println!(
-            "| throughput, {} concurrent clients, {pairs} pairs | {:.1} pairs/s |",
-            args.clients,
-            pairs as f64 / elapsed
-        );
-        println!(
-            "| server peak memory (VmHWM) | {} |",
-            peak.trim_start_matches("VmHWM:").trim()
-        );
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .unwrap_or("?")
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Prints the header of a measure table and its single-client latency rows.
+pub fn print_latency_rows(sorted: &[f64]) {
+    println!("| measure | value |\n|---|---|");
+    println!(
+        "| latency, single client, median of {} | {:.1} ms |",
+        sorted.len(),
+        percentile(sorted, 0.5)
+    );
+    println!(
+        "| latency, single client, p95 | {:.1} ms |",
+        percentile(sorted, 0.95)
+    );
+}
+
+/// Sorted latencies in milliseconds.
+pub fn sorted_ms(durations: impl IntoIterator<Item = Duration>) -> Vec<f64> {
+    let mut v: Vec<f64> = durations
+        .into_iter()
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+fn http_bench(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Result<()> {
+    let server = BenchServer::start(config)?;
+    let body = compare_body(args)?;
+    let post = |agent: &ureq::Agent| -> anyhow::Result<Duration> {
+        let t = Instant::now();
+        let r = server.post(agent, "/v1/ocr/face/compare", &body)?;
+        anyhow::ensure!(r["data"]["isMatched"] == true, "unexpected answer: {r}");
+        Ok(t.elapsed())
+    };
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .build();
+    for _ in 0..3 {
+        post(&agent)?;
+    }
+    let lat = sorted_ms(
+        (0..args.requests)
+            .map(|_| post(&agent))
+            .collect::<anyhow::Result<Vec<_>>>()?,
+    );
+    let start = Instant::now();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let handles: Vec<_> = (0..args.clients)
+            .map(|_| {
+                s.spawn(|| -> anyhow::Result<()> {
+                    let agent = ureq::AgentBuilder::new()
+                        .timeout(Duration::from_secs(120))
+                        .build();
+                    for _ in 0..args.pairs_per_client {
+                        post(&agent)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("client thread panicked"))??;
+        }
         Ok(())
-    })();
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
-    result
+    })?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let pairs = args.clients * args.pairs_per_client;
+    println!(
+        "\n## face/compare over HTTP (two 1280×960 JPEGs, {} cores)\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    print_latency_rows(&lat);
+    println!(
+        "| throughput, {} concurrent clients, {pairs} pairs | {:.1} pairs/s |",
+        args.clients,
+        pairs as f64 / elapsed
+    );
+    println!("| server peak memory (VmHWM) | {} |", server.peak_memory());
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! `hawiya`: the server binary and its administration commands.
 
 mod bench;
+mod liveness_cmd;
 mod synth_cmd;
 
 use anyhow::Context;
@@ -48,6 +49,8 @@ enum Command {
     },
     /// Write synthetic documents with ground truth (`NNNN.png` + `NNNN.json`).
     Synth(synth_cmd::SynthArgs),
+    /// Write a synthetic liveness frame triple (`face_1.jpg`..`face_3.jpg`) from a face photo.
+    SynthFrames(liveness_cmd::FramesArgs),
     /// Score the reader of a document type on a folder written by `hawiya synth`.
     Eval {
         /// Document type (as for `synth`).
@@ -71,6 +74,9 @@ enum Command {
 enum BenchCommand {
     /// Face matching: accuracy on labelled pairs, latency and throughput over HTTP.
     Face(bench::FaceBenchArgs),
+    /// Liveness: APCER per attack type and BPCER on synthetic frame triples, and the latency
+    /// of the endpoint over HTTP.
+    Liveness(liveness_cmd::LivenessBenchArgs),
     /// AML matching: recall per perturbation class, false positives, and speed and memory
     /// with a large list.
     Aml {
@@ -151,10 +157,14 @@ fn main() -> anyhow::Result<()> {
                 },
         } => runtime.block_on(aml_import(config, &format, &path, name, tenant)),
         Command::Synth(args) => synth_cmd::synth(&args),
+        Command::SynthFrames(args) => liveness_cmd::synth_frames(&config, &args),
         Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir),
         Command::Bench {
             command: BenchCommand::Face(args),
         } => bench::run(&config, &args),
+        Command::Bench {
+            command: BenchCommand::Liveness(args),
+        } => liveness_cmd::bench(&config, &args),
         Command::Bench {
             command: BenchCommand::Aml { seed, list_size },
         } => {

@@ -107,19 +107,15 @@ pub async fn validate(
     let aml_json = serde_json::json!({ "AML_matched": screening.matched, "data": screening.data });
     let stored = state
         .store
-        .record_step(NewStep {
-            tenant_id: tenant.id.clone(),
+        .record_step(NewStep::new(
+            &tenant.id,
             transaction,
-            step_type: "aml".into(),
-            endpoint: "/v1/ocr/aml/validate".into(),
-            request_id,
-            succeeded: !screening.matched,
-            error_code: None,
-            validation_codes: Vec::new(),
-            result: serde_json::json!({ "request": { "name_given": true, "idNumber_given": body.id_number.is_some() }, "AML": aml_json, "personKey": screening.person_key }),
-            images: Vec::new(),
-            face_templates: Vec::new(),
-        })
+            "aml",
+            "/v1/ocr/aml/validate",
+            &request_id,
+            !screening.matched,
+            serde_json::json!({ "request": { "name_given": true, "idNumber_given": body.id_number.is_some() }, "AML": aml_json, "personKey": screening.person_key }),
+        ))
         .await?;
     data.transaction_id = stored.transaction_id;
     let services = Services {

@@ -87,7 +87,7 @@ pub struct FaceMatchData {
     pub request_id: String,
 }
 
-fn face_box(a: &FaceAnalysis) -> FaceBox {
+pub(crate) fn face_box(a: &FaceAnalysis) -> FaceBox {
     FaceBox {
         bbox: a.face.bbox,
         score: a.face.score,
@@ -96,7 +96,7 @@ fn face_box(a: &FaceAnalysis) -> FaceBox {
 }
 
 /// Maps a face failure in `field` to its documented code.
-fn face_error(field: &str, role: FaceRole, e: FaceError) -> ApiError {
+pub(crate) fn face_error(field: &str, role: FaceRole, e: FaceError) -> ApiError {
     let code = match (&e, role) {
         (FaceError::NoFace, FaceRole::IdPhoto) => codes::NO_FACE_ON_ID,
         (FaceError::NoFace, _) => codes::NO_FACE,
@@ -137,7 +137,10 @@ async fn analyze_all(
 }
 
 /// The images to keep with a step: their original bytes, only when configured.
-fn kept_images(state: &AppState, named: &[(&str, &DecodedImage)]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn kept_images(
+    state: &AppState,
+    named: &[(&str, &DecodedImage)],
+) -> Vec<(String, Vec<u8>)> {
     if !state.config.store_images {
         return Vec::new();
     }
@@ -197,21 +200,56 @@ pub async fn face_compare(
     let stored = state
         .store
         .record_step(NewStep {
-            tenant_id: tenant.id.clone(),
-            transaction,
-            step_type: "face_compare".into(),
-            endpoint: "/v1/ocr/face/compare".into(),
-            request_id,
-            succeeded: is_matched,
-            error_code: None,
-            validation_codes: Vec::new(),
-            result: serde_json::to_value(&data).map_err(ApiError::internal)?,
             images,
-            face_templates: Vec::new(),
+            ..NewStep::new(
+                &tenant.id,
+                transaction,
+                "face_compare",
+                "/v1/ocr/face/compare",
+                &request_id,
+                is_matched,
+                serde_json::to_value(&data).map_err(ApiError::internal)?,
+            )
         })
         .await?;
     data.transaction_id = stored.transaction_id;
     Ok(ok(data, None))
+}
+
+/// The transaction of a request that matches a face against an ID photo, and the ID photo's
+/// stored embedding when the request does not bring the ID image itself (`id_field`, the
+/// name of the request's ID-image field, is `None`). Without either: 6103, or 7008 for a
+/// transaction that holds no ID photo. Checks that the face engine is loaded.
+pub(crate) async fn transaction_with_id_photo(
+    state: &AppState,
+    tenant: &hawiya_store::Tenant,
+    transaction_id: Option<&str>,
+    client_transaction_id: Option<&str>,
+    id_field: Option<&str>,
+) -> ApiResult<(TransactionRef, Option<Vec<f32>>)> {
+    if id_field.is_none() && transaction_id.is_none_or(|t| t.trim().is_empty()) {
+        return Err(required::<()>(None, "transaction_id").unwrap_err().message(
+            "`transaction_id` of a transaction holding an ID front is required (or send the ID front image)",
+        ));
+    }
+    let transaction =
+        transactions::resolve(state, tenant, transaction_id, client_transaction_id).await?;
+    state.engines.face()?;
+    let stored = match (&transaction, id_field) {
+        (TransactionRef::Existing(id), None) => Some(
+            state
+                .store
+                .latest_face_template(&tenant.id, id, ID_FRONT_TEMPLATE)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::new(codes::FACE_MATCH_FAILED)
+                        .message("The transaction holds no ID front photo: call /v1/ocr/id/front first, or send the ID front image")
+                        .field("transaction_id", "no ID front in this transaction")
+                })?,
+        ),
+        _ => None,
+    };
+    Ok((transaction, stored))
 }
 
 /// `POST /v1/ocr/face/match`.
@@ -228,39 +266,14 @@ pub async fn face_match(
     }
     let mut decoded = decode_images(&state, fields).await?;
     let with_id_front = decoded.len() == 2;
-    if !with_id_front
-        && body
-            .transaction_id
-            .as_deref()
-            .is_none_or(|t| t.trim().is_empty())
-    {
-        return Err(required::<()>(None, "transaction_id").unwrap_err().message(
-            "`transaction_id` of a transaction holding an ID front is required (or send `id_front_image`)",
-        ));
-    }
-    let transaction = transactions::resolve(
+    let (transaction, stored_template) = transaction_with_id_photo(
         &state,
         &tenant,
         body.transaction_id.as_deref(),
         body.client_transaction_id.as_deref(),
+        with_id_front.then_some("id_front_image"),
     )
     .await?;
-    state.engines.face()?;
-    // The ID photo: from this request, or kept in the transaction by an earlier step.
-    let stored_template = match (&transaction, with_id_front) {
-        (TransactionRef::Existing(id), false) => Some(
-            state
-                .store
-                .latest_face_template(&tenant.id, id, ID_FRONT_TEMPLATE)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::new(codes::FACE_MATCH_FAILED)
-                        .message("The transaction holds no ID front photo: call /v1/ocr/id/front first, or send `id_front_image`")
-                        .field("transaction_id", "no ID front in this transaction")
-                })?,
-        ),
-        _ => None,
-    };
     let selfie_image = decoded.remove(0);
     let id_image = decoded.pop();
     let mut named = vec![("image", &selfie_image)];
@@ -298,19 +311,19 @@ pub async fn face_match(
     let stored = state
         .store
         .record_step(NewStep {
-            tenant_id: tenant.id.clone(),
-            transaction,
-            step_type: "face_match".into(),
-            endpoint: "/v1/ocr/face/match".into(),
-            request_id,
-            succeeded: is_matched,
-            error_code: None,
-            validation_codes: Vec::new(),
-            result: serde_json::to_value(&data).map_err(ApiError::internal)?,
             images,
             face_templates: new_template
                 .map(|t| vec![(ID_FRONT_TEMPLATE.to_string(), t.embedding)])
                 .unwrap_or_default(),
+            ..NewStep::new(
+                &tenant.id,
+                transaction,
+                "face_match",
+                "/v1/ocr/face/match",
+                &request_id,
+                is_matched,
+                serde_json::to_value(&data).map_err(ApiError::internal)?,
+            )
         })
         .await?;
     data.transaction_id = stored.transaction_id;

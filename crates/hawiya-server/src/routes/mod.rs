@@ -3,5 +3,6 @@
 pub mod aml;
 pub mod credentials;
 pub mod face;
+pub mod liveness;
 pub mod ocr;
 pub mod portal;

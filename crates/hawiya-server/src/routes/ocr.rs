@@ -1,4 +1,4 @@
-//! The OCR, face, liveness and AML endpoints (`/v1/ocr/...`) and the digital-identity steps.
+//! The document endpoints (`/v1/ocr/...`) and the digital-identity steps.
 //!
 //! Their engines are not built yet. Each endpoint is routed and does everything up to the
 //! engine: authentication, body parsing, required fields, image decoding, transaction lookup.
@@ -33,28 +33,6 @@ pub struct OcrRequest {
     pub get_extracted_data: Option<bool>,
     /// A name to cross-check against the document.
     pub name_check_value: Option<String>,
-}
-
-/// Body of `POST /v1/ocr/liveness/multi` (and the digital-identity liveness step).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LivenessRequest {
-    /// Optional ID-front image (sent by the new reference's examples).
-    pub image: Option<String>,
-    /// First frame, base64. Required.
-    pub face_1: Option<String>,
-    /// Second frame, at most 0.5 s after the first. Required.
-    pub face_2: Option<String>,
-    /// Third frame, at most 0.5 s after the second. Required.
-    pub face_3: Option<String>,
-    /// GUID of the transaction holding the ID front.
-    pub transaction_id: Option<String>,
-    /// The caller's own reference, echoed back.
-    pub client_transaction_id: Option<String>,
-    /// Accepted for compatibility.
-    pub request_id: Option<String>,
-    /// Whether the extracted fields are returned.
-    #[serde(rename = "getExtractedData")]
-    pub get_extracted_data: Option<bool>,
 }
 
 /// Checks everything a built engine would need, then reports the capability as not available.
@@ -109,31 +87,6 @@ document_endpoint!(car_license_back, Capability::CarLicense);
 document_endpoint!(driving_license, Capability::DrivingLicense);
 document_endpoint!(license_plate, Capability::LicensePlate);
 document_endpoint!(classification, Capability::Classification);
-
-/// `POST /v1/ocr/liveness/multi` and `POST /api/DigitalIdentity/verify/liveness/multi`.
-pub async fn liveness_multi(
-    State(state): State<AppState>,
-    TenantAuth(tenant): TenantAuth,
-    JsonBody(body): JsonBody<LivenessRequest>,
-) -> ApiResult<Response> {
-    let mut images = vec![
-        ("face_1", required(body.face_1, "face_1")?),
-        ("face_2", required(body.face_2, "face_2")?),
-        ("face_3", required(body.face_3, "face_3")?),
-    ];
-    if let Some(image) = body.image {
-        images.push(("image", image));
-    }
-    validated_then_unavailable(
-        &state,
-        &tenant,
-        Capability::Liveness,
-        images,
-        body.transaction_id.as_deref(),
-        body.client_transaction_id.as_deref(),
-    )
-    .await
-}
 
 /// Digital-identity endpoints (registration, user login, verify steps, linking): the user
 /// identity flow is not built yet. Authenticated, body checked to be JSON, then 4004.

@@ -192,19 +192,15 @@ pub async fn add_step(
     .await?;
     let stored = state
         .store
-        .record_step(NewStep {
-            tenant_id: tenant.id.clone(),
+        .record_step(NewStep::new(
+            &tenant.id,
             transaction,
-            step_type,
-            endpoint: "/v1/app/steps".into(),
-            request_id: request_id.clone(),
-            succeeded: true,
-            error_code: None,
-            validation_codes: Vec::new(),
-            result: data,
-            images: Vec::new(),
-            face_templates: Vec::new(),
-        })
+            &step_type,
+            "/v1/app/steps",
+            &request_id,
+            true,
+            data,
+        ))
         .await?;
     Ok(ok(
         StepCreated {
