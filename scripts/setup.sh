@@ -34,7 +34,7 @@ install_debs() {
     case "$pkg" in ''|'#'*) continue ;; esac
     case ",$purposes," in *",$wanted,"*) ;; *) [ "$wanted" = test ] || continue ;; esac
     local have
-    have=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null | awk '$3=="installed"{print $4}')
+    have=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null | awk '$3=="installed"{print $4}' || true)
     if [ -n "$have" ]; then
       [ "$have" = "$version" ] || echo "setup: $pkg $have is installed (lock pins $version); using it" >&2
       continue

@@ -6,3 +6,4 @@ pub mod codes;
 pub mod digits;
 pub mod mrz;
 pub mod nid;
+pub mod text;

@@ -26,6 +26,8 @@ pub enum EngineStatus {
 /// The engines shared by all requests.
 pub struct Engines {
     face: OnceLock<FaceEngine>,
+    id_reader: OnceLock<hawiya_ocr::IdReader>,
+    id_reader_error: Mutex<Option<String>>,
     status: Mutex<EngineStatus>,
     slots: Arc<Semaphore>,
 }
@@ -35,6 +37,8 @@ impl Engines {
     pub fn new(slots: usize) -> Self {
         Self {
             face: OnceLock::new(),
+            id_reader: OnceLock::new(),
+            id_reader_error: Mutex::new(None),
             status: Mutex::new(EngineStatus::Loading),
             slots: Arc::new(Semaphore::new(slots.max(1))),
         }
@@ -54,6 +58,22 @@ impl Engines {
             let runtime = hawiya_infer::runtime::Runtime::load(&dir, config.inference_slots)?;
             let face = FaceEngine::load(&runtime, &dir, config.face_match_threshold)?;
             let _ = self.face.set(face);
+            // The ID readers fail alone (e.g. Tesseract not installed): face work goes on.
+            let slots = config
+                .inference_slots
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            match hawiya_ocr::IdReader::load(slots) {
+                Ok(reader) => {
+                    let _ = self.id_reader.set(reader);
+                }
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "loading the ID readers failed");
+                    *self
+                        .id_reader_error
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) = Some(format!("{e:#}"));
+                }
+            }
             Ok(())
         })();
         let status = match result {
@@ -75,6 +95,28 @@ impl Engines {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Why the ID readers failed to load, if they did.
+    pub fn id_reader_error(&self) -> Option<String> {
+        self.id_reader_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The ID readers, or error 6500 while loading or if they failed to load.
+    pub fn id_reader(&self) -> ApiResult<&hawiya_ocr::IdReader> {
+        self.id_reader.get().ok_or_else(|| {
+            match self.id_reader_error().or(match self.status() {
+                EngineStatus::Failed(reason) => Some(reason),
+                _ => None,
+            }) {
+                Some(reason) => ApiError::new(codes::ENGINE_UNAVAILABLE)
+                    .message(format!("The ID readers could not be loaded: {reason}")),
+                None => ApiError::new(codes::ENGINE_UNAVAILABLE),
+            }
+        })
     }
 
     /// The face engine, or error 6500 while it is loading or if it failed to load.

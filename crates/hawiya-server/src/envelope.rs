@@ -86,6 +86,9 @@ pub struct CodeMessage {
 pub struct Spoofing {
     /// True when the document looks fake.
     pub fake: bool,
+    /// Why (Hawiya addition), e.g. `photocopy`; omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
 }
 
 /// Document classification.

@@ -68,8 +68,10 @@ pub struct RequestId(pub String);
 /// A capability of the API and whether this build serves it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Capability {
-    /// National ID front and back.
-    NationalId,
+    /// National ID card, front.
+    NationalIdFront,
+    /// National ID card, back.
+    NationalIdBack,
     /// Passport MRZ.
     Passport,
     /// Car licence front and back.
@@ -93,7 +95,8 @@ pub enum Capability {
 impl Capability {
     /// Every capability.
     pub const ALL: &'static [Capability] = &[
-        Capability::NationalId,
+        Capability::NationalIdFront,
+        Capability::NationalIdBack,
         Capability::Passport,
         Capability::CarLicense,
         Capability::DrivingLicense,
@@ -108,7 +111,8 @@ impl Capability {
     /// Machine name, as in `/readyz`.
     pub fn key(self) -> &'static str {
         match self {
-            Capability::NationalId => "national_id",
+            Capability::NationalIdFront => "national_id_front",
+            Capability::NationalIdBack => "national_id_back",
             Capability::Passport => "passport",
             Capability::CarLicense => "car_license",
             Capability::DrivingLicense => "driving_license",
@@ -124,7 +128,8 @@ impl Capability {
     /// Human description, used in error messages.
     pub fn describe(self) -> &'static str {
         match self {
-            Capability::NationalId => "national ID OCR",
+            Capability::NationalIdFront => "national ID front OCR",
+            Capability::NationalIdBack => "national ID back OCR",
             Capability::Passport => "passport OCR",
             Capability::CarLicense => "car licence OCR",
             Capability::DrivingLicense => "driving licence OCR",
@@ -141,7 +146,7 @@ impl Capability {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Capability::Face | Capability::Liveness | Capability::Aml
+            Capability::Face | Capability::Liveness | Capability::Aml | Capability::NationalIdFront
         )
     }
 
@@ -151,6 +156,7 @@ impl Capability {
             Capability::Aml if state.aml.is_loaded() => "ready",
             Capability::Aml => "loading",
             _ if !self.is_built() => "not_built",
+            Capability::NationalIdFront if state.engines.id_reader_error().is_some() => "failed",
             _ => match state.engines.status() {
                 engines::EngineStatus::Ready => "ready",
                 engines::EngineStatus::Loading => "loading",
@@ -162,10 +168,10 @@ impl Capability {
 
 /// The application with every route and layer.
 pub fn router(state: AppState) -> Router {
-    use routes::{aml, credentials, face, liveness, ocr, portal};
+    use routes::{aml, credentials, face, id_card, liveness, ocr, portal};
     let api = Router::new()
         // OCR and computer vision (spec §6).
-        .route("/v1/ocr/id/front", post(ocr::id_front))
+        .route("/v1/ocr/id/front", post(id_card::id_front))
         .route("/v1/ocr/id/back", post(ocr::id_back))
         .route("/v1/ocr/passport", post(ocr::passport))
         .route("/v1/ocr/car/license/front", post(ocr::car_license_front))

@@ -87,7 +87,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "POST",
         "/v1/ocr/id/front",
         "ocr",
-        "National ID front (not built yet: 4004)",
+        "National ID front: card found, rectified and read (data: IdFrontData fields, also under idFrontData; findings in services)",
         Some("OcrRequest"),
         Access::ApiKey,
     ),

@@ -153,7 +153,7 @@ pub fn gaussian_blur(img: &RgbImage, sigma: f32) -> RgbImage {
     out
 }
 
-fn noise(mut img: RgbImage, sigma: f32, rng: &mut Rng) -> RgbImage {
+pub(crate) fn noise(mut img: RgbImage, sigma: f32, rng: &mut Rng) -> RgbImage {
     for p in img.pixels_mut() {
         let l = rng.normal() * sigma;
         for k in 0..3 {
@@ -164,7 +164,7 @@ fn noise(mut img: RgbImage, sigma: f32, rng: &mut Rng) -> RgbImage {
     img
 }
 
-fn jpeg(img: &RgbImage, quality: u8) -> RgbImage {
+pub(crate) fn jpeg(img: &RgbImage, quality: u8) -> RgbImage {
     let mut buf = Vec::new();
     let mut cur = Cursor::new(&mut buf);
     let enc = JpegEncoder::new_with_quality(&mut cur, quality);

@@ -15,6 +15,20 @@ pub struct Mask {
     pub data: Vec<u8>,
 }
 
+impl Mask {
+    /// The `w`×`h` window at (`x`, `y`); parts outside the mask are empty.
+    pub fn window(&self, x: u32, y: u32, w: u32, h: u32) -> Mask {
+        let mut data = vec![0u8; (w * h) as usize];
+        for row in 0..h.min(self.h.saturating_sub(y)) {
+            let n = w.min(self.w.saturating_sub(x)) as usize;
+            let src = ((y + row) * self.w + x) as usize;
+            let dst = (row * w) as usize;
+            data[dst..dst + n].copy_from_slice(&self.data[src..src + n]);
+        }
+        Mask { w, h, data }
+    }
+}
+
 fn paint(rgb: [u8; 3], alpha: u8) -> Paint<'static> {
     let mut p = Paint {
         anti_alias: true,

@@ -8,7 +8,7 @@ use crate::fonts::{FontId, CARD_FONTS};
 use crate::person::{date_ar, Person};
 use crate::rng::Rng;
 use crate::text::{shape, shape_fit, Align, TextStyle};
-use crate::{Generator, Rendered};
+use crate::{Generator, Rendered, Tamper};
 use hawiya_core::digits::to_arabic_indic;
 
 /// Card width in pixels.
@@ -21,9 +21,26 @@ fn ink(r: &mut Rng) -> [u8; 3] {
     [v, v, v.saturating_add(r.range_u32(0, 12) as u8)]
 }
 
+/// Applies a defect to the holder's data.
+fn tampered(mut p: Person, tamper: Option<Tamper>) -> Person {
+    if tamper == Some(Tamper::NidCheckDigit) {
+        let mut digits: Vec<u8> = p.nid.bytes().collect();
+        if let Some(last) = digits.last_mut() {
+            *last = b'0' + (*last - b'0' + 1) % 10;
+        }
+        p.nid = String::from_utf8(digits).expect("ASCII digits");
+    }
+    p
+}
+
 /// Renders the front.
-pub fn front(g: &Generator, seed: u64, index: u32) -> anyhow::Result<Rendered> {
-    let p = Person::generate(seed, index);
+pub fn front(
+    g: &Generator,
+    seed: u64,
+    index: u32,
+    tamper: Option<Tamper>,
+) -> anyhow::Result<Rendered> {
+    let p = tampered(Person::generate(seed, index), tamper);
     let mut r = Rng::stream(seed, index, "id-front");
     let mut pm = Pixmap::new(W, H).ok_or_else(|| anyhow::anyhow!("pixmap"))?;
     let masks = g.id_masks();
@@ -167,8 +184,13 @@ pub fn front(g: &Generator, seed: u64, index: u32) -> anyhow::Result<Rendered> {
 }
 
 /// Renders the back.
-pub fn back(g: &Generator, seed: u64, index: u32) -> anyhow::Result<Rendered> {
-    let p = Person::generate(seed, index);
+pub fn back(
+    g: &Generator,
+    seed: u64,
+    index: u32,
+    tamper: Option<Tamper>,
+) -> anyhow::Result<Rendered> {
+    let p = tampered(Person::generate(seed, index), tamper);
     let mut r = Rng::stream(seed, index, "id-back");
     let mut pm = Pixmap::new(W, H).ok_or_else(|| anyhow::anyhow!("pixmap"))?;
     let masks = g.id_masks();

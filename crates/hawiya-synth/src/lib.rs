@@ -30,6 +30,7 @@ pub mod frames;
 pub mod geom;
 mod id_card;
 mod licence;
+pub mod lines;
 mod passport;
 mod person;
 mod plate;
@@ -238,6 +239,13 @@ pub(crate) struct Rendered {
     pub polys: BTreeMap<String, Quad>,
 }
 
+/// A deliberate defect of a generated document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tamper {
+    /// The national ID number is printed with a wrong check digit (ID front and back).
+    NidCheckDigit,
+}
+
 /// Draws documents. Loads fonts (and optional face photos) once; `generate` takes
 /// `&self` and the generator is `Sync`, so samples can be drawn on several threads.
 pub struct Generator {
@@ -324,9 +332,33 @@ impl Generator {
         index: u32,
         degradations: &[Degradation],
     ) -> anyhow::Result<Sample> {
+        self.generate_with(doc, seed, index, degradations, None)
+    }
+
+    /// Like [`Generator::generate`], with a deliberate defect (for testing the checks); the
+    /// ground truth shows what is printed.
+    pub fn generate_tampered(
+        &self,
+        doc: DocType,
+        seed: u64,
+        index: u32,
+        degradations: &[Degradation],
+        tamper: Tamper,
+    ) -> anyhow::Result<Sample> {
+        self.generate_with(doc, seed, index, degradations, Some(tamper))
+    }
+
+    fn generate_with(
+        &self,
+        doc: DocType,
+        seed: u64,
+        index: u32,
+        degradations: &[Degradation],
+        tamper: Option<Tamper>,
+    ) -> anyhow::Result<Sample> {
         let rendered = match doc {
-            DocType::IdFront => id_card::front(self, seed, index)?,
-            DocType::IdBack => id_card::back(self, seed, index)?,
+            DocType::IdFront => id_card::front(self, seed, index, tamper)?,
+            DocType::IdBack => id_card::back(self, seed, index, tamper)?,
             DocType::Passport => passport::data_page(self, seed, index)?,
             DocType::Plate => plate::plate(self, seed, index)?,
             DocType::DrivingLicense => licence::driving(self, seed, index)?,

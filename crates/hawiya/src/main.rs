@@ -3,6 +3,7 @@
 mod bench;
 mod liveness_cmd;
 mod synth_cmd;
+mod train_cmd;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -63,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         command: AmlCommand,
     },
+    /// Train the project's own models from synthetic data.
+    Train {
+        #[command(subcommand)]
+        command: TrainCommand,
+    },
     /// Manage model files.
     Models {
         #[command(subcommand)]
@@ -106,6 +112,12 @@ enum AmlCommand {
         #[arg(long)]
         tenant: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// The Arabic-Indic digit line recogniser (weights shipped in hawiya-ocr/models).
+    Digits(train_cmd::TrainDigitsArgs),
 }
 
 #[derive(Subcommand)]
@@ -157,8 +169,11 @@ fn main() -> anyhow::Result<()> {
                 },
         } => runtime.block_on(aml_import(config, &format, &path, name, tenant)),
         Command::Synth(args) => synth_cmd::synth(&args),
+        Command::Train {
+            command: TrainCommand::Digits(args),
+        } => train_cmd::train_digits(&args),
         Command::SynthFrames(args) => liveness_cmd::synth_frames(&config, &args),
-        Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir),
+        Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir, &config),
         Command::Bench {
             command: BenchCommand::Face(args),
         } => bench::run(&config, &args),

@@ -60,24 +60,15 @@ fn parse_degradations(list: &str) -> anyhow::Result<Vec<Degradation>> {
         .collect()
 }
 
+pub use hawiya_core::text::edit_distance;
+
 /// Character error rate: edit distance over the truth's length (in characters).
 pub fn cer(truth: &str, read: &str) -> f64 {
-    let t: Vec<char> = truth.chars().collect();
-    let r: Vec<char> = read.chars().collect();
-    if t.is_empty() {
-        return if r.is_empty() { 0.0 } else { 1.0 };
+    let n = truth.chars().count();
+    if n == 0 {
+        return if read.is_empty() { 0.0 } else { 1.0 };
     }
-    let mut prev: Vec<usize> = (0..=r.len()).collect();
-    for (i, tc) in t.iter().enumerate() {
-        let mut cur = vec![i + 1; r.len() + 1];
-        for (j, rc) in r.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(tc != rc))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[r.len()] as f64 / t.len() as f64
+    edit_distance(truth, read) as f64 / n as f64
 }
 
 /// A reader of one document type, run in process.
@@ -89,10 +80,57 @@ pub trait Reader {
     ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>>;
 }
 
+/// The national ID front reader, in process: the face engine (photo, way up) and the ID
+/// readers, as the server runs them.
+struct IdFrontReader {
+    face: hawiya_face::engine::FaceEngine,
+    ocr: hawiya_ocr::IdReader,
+}
+
+impl Reader for IdFrontReader {
+    fn read(
+        &self,
+        image: &image::RgbImage,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        let check = |photo: &image::RgbImage| -> Option<f32> {
+            let faces = self.face.detect(photo).ok()?;
+            faces
+                .iter()
+                .map(|f| f.score)
+                .filter(|&s| s >= 0.6)
+                .reduce(f32::max)
+        };
+        let outcome = hawiya_ocr::id_front::read_front_photo(
+            image,
+            &self.ocr.digits,
+            &self.ocr.tesseract,
+            &check,
+            hawiya_synth::reference_date(),
+        )?;
+        Ok(match outcome {
+            hawiya_ocr::id_front::FrontOutcome::Front { text, .. } => text.fields(),
+            _ => serde_json::Map::new(),
+        })
+    }
+}
+
 /// The in-process reader of a document type, if one is built.
-fn reader_for(_doc: DocType) -> Option<Box<dyn Reader>> {
-    // No document reader is built yet (issue 5 and later add them here).
-    None
+fn reader_for(
+    doc: DocType,
+    config: &hawiya_server::Config,
+) -> anyhow::Result<Option<Box<dyn Reader>>> {
+    Ok(match doc {
+        DocType::IdFront => {
+            let models = config.models_dir();
+            let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
+            let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None)?;
+            Some(Box::new(IdFrontReader {
+                face,
+                ocr: hawiya_ocr::IdReader::load(1)?,
+            }))
+        }
+        _ => None,
+    })
 }
 
 fn as_text(v: &serde_json::Value) -> String {
@@ -111,7 +149,7 @@ struct FieldStats {
 }
 
 /// Scores the reader of `doc_type` on every `NNNN.png` + `NNNN.json` in `dir`.
-pub fn eval(doc_type: &str, dir: &Path) -> anyhow::Result<()> {
+pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
     let doc: DocType = doc_type.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut samples: Vec<(PathBuf, GroundTruth)> = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -130,20 +168,28 @@ pub fn eval(doc_type: &str, dir: &Path) -> anyhow::Result<()> {
         dir.display(),
         samples.len()
     );
-    let Some(reader) = reader_for(doc) else {
+    let Some(reader) = reader_for(doc, config)? else {
         println!("No reader for `{doc}` is built yet: nothing to score.");
         return Ok(());
     };
     // (degradation group, field) → stats
     let mut stats: BTreeMap<(String, String), FieldStats> = BTreeMap::new();
     let mut latencies = Vec::new();
-    for (png, truth) in &samples {
+    let mut readings = Vec::new();
+    for (png, _) in &samples {
         let image = image::open(png)
             .with_context(|| png.display().to_string())?
             .to_rgb8();
         let start = Instant::now();
-        let read = reader.read(&image).unwrap_or_default();
+        readings.push(reader.read(&image).unwrap_or_default());
         latencies.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    // The fields the reader reads; a sample where it found nothing scores them as empty.
+    let read_fields: std::collections::BTreeSet<&String> =
+        readings.iter().flat_map(|r| r.keys()).collect();
+    let verbose = std::env::var_os("HAWIYA_EVAL_VERBOSE").is_some();
+    let mut unread = std::collections::BTreeSet::new();
+    for ((png, truth), read) in samples.iter().zip(&readings) {
         // Labels carry parameters (`jpeg:quality=41`); group by the names only.
         let group = if truth.degradations.is_empty() {
             "clean".to_string()
@@ -156,8 +202,15 @@ pub fn eval(doc_type: &str, dir: &Path) -> anyhow::Result<()> {
                 .join("+")
         };
         for (field, value) in &truth.fields {
+            if !read_fields.contains(field) {
+                unread.insert(field.clone());
+                continue;
+            }
             let t = as_text(value);
             let r = read.get(field).map(as_text).unwrap_or_default();
+            if verbose && t != r {
+                println!("{}: {field}: {t:?} read {r:?}", png.display());
+            }
             let s = stats.entry((group.clone(), field.clone())).or_default();
             s.n += 1;
             s.exact += usize::from(t == r);
@@ -172,6 +225,9 @@ pub fn eval(doc_type: &str, dir: &Path) -> anyhow::Result<()> {
             100.0 * s.exact as f64 / s.n as f64,
             100.0 * s.cer_sum / s.n as f64
         );
+    }
+    if !unread.is_empty() {
+        println!("\nNot read (not scored): {unread:?}.");
     }
     latencies.sort_by(f64::total_cmp);
     if !latencies.is_empty() {

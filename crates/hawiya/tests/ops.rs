@@ -26,7 +26,8 @@ fn readiness_metrics_and_openapi() {
     assert_eq!(ready.body["database"], "ok");
     assert_eq!(ready.body["capabilities"]["face"], "ready");
     assert_eq!(ready.body["capabilities"]["liveness"], "ready");
-    assert_eq!(ready.body["capabilities"]["national_id"], "not_built");
+    assert_eq!(ready.body["capabilities"]["national_id_front"], "ready");
+    assert_eq!(ready.body["capabilities"]["national_id_back"], "not_built");
 
     let t = s.tenant("ops");
     s.post(

@@ -299,8 +299,14 @@ pub async fn liveness_multi(
     let services = Services {
         validations: Validations { validation_errors },
         spoofing: match verdict.decision {
-            Decision::Live => Some(Spoofing { fake: false }),
-            Decision::NotLive => Some(Spoofing { fake: true }),
+            Decision::Live => Some(Spoofing {
+                fake: false,
+                reasons: Vec::new(),
+            }),
+            Decision::NotLive => Some(Spoofing {
+                fake: true,
+                reasons: verdict.reasons.clone(),
+            }),
             Decision::InsufficientEvidence => None,
         },
         liveness: Some(is_live),

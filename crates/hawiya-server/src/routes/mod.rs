@@ -3,6 +3,7 @@
 pub mod aml;
 pub mod credentials;
 pub mod face;
+pub mod id_card;
 pub mod liveness;
 pub mod ocr;
 pub mod portal;

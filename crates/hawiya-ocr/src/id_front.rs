@@ -1,0 +1,589 @@
+//! Reading the front of a rectified national ID card: the 14-digit number and the printed
+//! birth date with the digit recogniser, the name and address lines with Tesseract `ara`,
+//! the house number at the start of address line 1 with the digit recogniser again.
+//!
+//! The number is repaired with its own structure: when the read digits do not form a valid
+//! number (date, governorate, check digit), the runner-up digit of the least certain
+//! positions is tried, one position at a time, and the first valid result is kept (marked
+//! `repaired`).
+
+use crate::digits::{self, DigitNet, LineRead, ReadChar};
+use crate::layout::{self, Roi};
+use crate::tesseract::TesseractPool;
+use chrono::NaiveDate;
+use hawiya_core::nid::{parse_national_id, NationalId, NidError};
+use image::{DynamicImage, GrayImage, RgbImage};
+
+/// The national ID number as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NidReading {
+    /// The recogniser's string (ASCII digits), before repair.
+    pub raw: String,
+    /// The parsed number (after repair, if one was needed and found).
+    pub parsed: Result<NationalId, NidError>,
+    /// Whether a digit was replaced by its runner-up to make the number valid.
+    pub repaired: bool,
+    /// Lowest character probability of the reading.
+    pub min_prob: f32,
+}
+
+/// The text fields of a card front.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontText {
+    /// The national ID number.
+    pub id_number: NidReading,
+    /// The printed birth date as read (`YYYY/MM/DD` in ASCII digits; may be malformed).
+    pub birth_date_printed: String,
+    /// Whether the printed birth date line fits the number's birth date: `Some(false)` only
+    /// when that date is clearly less likely than what was read (see [`REPAIR_MAX_COST`]);
+    /// `None` without a valid number.
+    pub birth_date_agrees: Option<bool>,
+    /// First name.
+    pub first_name: String,
+    /// The other names.
+    pub last_names: String,
+    /// Address line 1 (house number and street).
+    pub address_1: String,
+    /// Address line 2 (district - governorate).
+    pub address_2: String,
+}
+
+/// The grey crop of a field.
+fn grey(card: &RgbImage, roi: Roi) -> GrayImage {
+    DynamicImage::ImageRgb8(layout::crop(card, roi)).to_luma8()
+}
+
+/// Keeps Arabic letters, digits, spaces and `-`; collapses spaces.
+pub fn clean_arabic(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{0621}'..='\u{064A}' | '\u{0660}'..='\u{0669}' | '0'..='9' | '-' => c,
+            _ => ' ',
+        })
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn has_arabic_letter(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+}
+
+/// How much less likely (in nats of CTC negative log-likelihood) than the greedy reading a
+/// repaired number may be.
+const REPAIR_MAX_COST: f32 = 8.0;
+/// The same for a digit doubled next to its twin (a merged repeat).
+const REPAIR_TWIN_MAX_COST: f32 = 20.0;
+/// How much more likely than the next valid candidate a repair must be.
+const REPAIR_MIN_MARGIN: f32 = 2.0;
+
+/// Picks the national ID number from the recogniser's reading (see the module docs).
+pub fn repair_nid(read: &LineRead, today: NaiveDate) -> NidReading {
+    let raw = digits::text(&read.chars);
+    let min_prob = read.chars.iter().map(|c| c.prob).fold(1.0f32, f32::min);
+    let first = parse_national_id(&raw, today);
+    let as_read = |parsed| NidReading {
+        raw: raw.clone(),
+        parsed,
+        repaired: false,
+        min_prob,
+    };
+    if matches!(&first, Ok(n) if n.checksum_valid) || !(12..=16).contains(&read.chars.len()) {
+        return as_read(first);
+    }
+    // Every string one edit away (a digit changed, lost or added) that is a valid number,
+    // scored by how likely the line's columns make it, with its allowed cost: a digit
+    // doubled next to its twin undoes the commonest error (blur merges "11" into one "1" in
+    // the CTC output), so it may cost more.
+    let chars: Vec<char> = raw.chars().collect();
+    let mut candidates: std::collections::BTreeMap<String, f32> = Default::default();
+    let mut add = |c: Vec<char>, allowed: f32| {
+        let e = candidates.entry(c.into_iter().collect()).or_insert(allowed);
+        *e = e.max(allowed);
+    };
+    for i in 0..=chars.len() {
+        for d in '0'..='9' {
+            let mut c = chars.clone();
+            c.insert(i, d);
+            let twin = (i > 0 && chars[i - 1] == d) || chars.get(i) == Some(&d);
+            add(
+                c,
+                if twin {
+                    REPAIR_TWIN_MAX_COST
+                } else {
+                    REPAIR_MAX_COST
+                },
+            );
+            if i < chars.len() {
+                let mut c = chars.clone();
+                c[i] = d;
+                add(c, REPAIR_MAX_COST);
+            }
+        }
+        if i < chars.len() {
+            let mut c = chars.clone();
+            c.remove(i);
+            add(c, REPAIR_MAX_COST);
+        }
+    }
+    let mut scored: Vec<(f32, f32, NationalId)> = candidates
+        .iter()
+        .filter_map(|(c, allowed)| {
+            let n = parse_national_id(c, today)
+                .ok()
+                .filter(|n| n.checksum_valid)?;
+            Some((read.nll(c)?, *allowed, n))
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let raw_nll = read.nll(&raw).unwrap_or(f32::INFINITY);
+    match scored.as_slice() {
+        [(best, allowed, n), rest @ ..]
+            if *best <= raw_nll + allowed
+                && rest
+                    .first()
+                    .is_none_or(|(next, _, _)| next - best >= REPAIR_MIN_MARGIN) =>
+        {
+            NidReading {
+                raw: raw.clone(),
+                parsed: Ok(n.clone()),
+                repaired: true,
+                min_prob,
+            }
+        }
+        _ => as_read(first),
+    }
+}
+
+/// Puts the digit recogniser's numbers into Tesseract's reading of a line. `numbers` has one
+/// entry per ink word, left to right; Tesseract's words are in reading order (right to left).
+/// When the word counts agree, numbers replace the words at their places; otherwise
+/// Tesseract's words without an Arabic letter are replaced by the numbers in reading order.
+pub fn merge_numbers(tesseract: &str, numbers: &[Option<String>]) -> String {
+    let words: Vec<&str> = tesseract.split_whitespace().collect();
+    let in_reading_order: Vec<&Option<String>> = numbers.iter().rev().collect();
+    if words.len() == numbers.len() {
+        return words
+            .iter()
+            .zip(&in_reading_order)
+            .map(|(w, n)| match n {
+                Some(n) if !has_arabic_letter(w) => n.clone(),
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    let mut found = in_reading_order.into_iter().flatten();
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        if has_arabic_letter(w) {
+            out.push(w.to_string());
+        } else if let Some(n) = found.next() {
+            out.push(n.clone());
+        }
+    }
+    out.join(" ")
+}
+
+/// Column ranges of ink in a line crop, separated by gaps at least `min_gap` wide.
+fn ink_segments(line: &GrayImage, min_gap: u32) -> Vec<(u32, u32)> {
+    let level = imageproc::contrast::otsu_level(line);
+    let (w, h) = line.dimensions();
+    let inked: Vec<bool> = (0..w)
+        .map(|x| (0..h).filter(|&y| line.get_pixel(x, y)[0] < level).count() as u32 >= 2)
+        .collect();
+    let mut segments: Vec<(u32, u32)> = Vec::new();
+    let mut x = 0;
+    while x < w {
+        if !inked[x as usize] {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        let mut end = x;
+        let mut gap = 0;
+        while x < w && gap < min_gap {
+            if inked[x as usize] {
+                end = x;
+                gap = 0;
+            } else {
+                gap += 1;
+            }
+            x += 1;
+        }
+        segments.push((start, end + 1));
+    }
+    segments
+}
+
+/// Reads the fields of a rectified front.
+pub fn read_front(
+    card: &RgbImage,
+    net: &DigitNet,
+    tesseract: &TesseractPool,
+    today: NaiveDate,
+) -> anyhow::Result<FrontText> {
+    let address_1_crop = grey(card, layout::FRONT_ADDRESS_1);
+    // Words of address line 1, left to right; numbers among them (house, building) are read
+    // by the digit recogniser, since Tesseract cannot read ٢-٩.
+    let h = address_1_crop.height();
+    let words: Vec<GrayImage> = ink_segments(&address_1_crop, (h / 5).max(4))
+        .into_iter()
+        .map(|(x0, x1)| {
+            let pad = h / 6;
+            let x0 = x0.saturating_sub(pad);
+            let x1 = (x1 + pad).min(address_1_crop.width());
+            image::imageops::crop_imm(&address_1_crop, x0, 0, x1 - x0, h).to_image()
+        })
+        .collect();
+    let mut crops = vec![
+        grey(card, layout::FRONT_ID_NUMBER),
+        grey(card, layout::FRONT_BIRTH_DATE),
+    ];
+    crops.extend(words.iter().cloned());
+    let mut scored = digits::read_lines_scored(net, &crops)?;
+    let id_number = repair_nid(&scored[0], today);
+    let birth_line = scored[1].clone();
+    let read: Vec<Vec<ReadChar>> = scored.drain(1..).map(|l| l.chars).collect();
+    let birth_date_printed = digits::text(&read[0]);
+    // Does the printed date look like the number's date? Judged by likelihood, not by the
+    // greedy string, so a blurred "1999" read as "199" is no mismatch.
+    let birth_date_agrees = id_number.parsed.as_ref().ok().map(|n| {
+        let expected = n.birth_date.format("%Y/%m/%d").to_string();
+        match (
+            birth_line.nll(&expected),
+            birth_line.nll(&birth_date_printed),
+        ) {
+            (Some(e), Some(r)) => e <= r + REPAIR_MAX_COST,
+            _ => true,
+        }
+    });
+    // Per word (left to right): its number, if it reads as one surely.
+    let numbers: Vec<Option<String>> = read[1..]
+        .iter()
+        .map(|r| {
+            let sure = !r.is_empty()
+                && r.len() <= 5
+                && r.iter().all(|c| c.ch.is_ascii_digit() && c.prob > 0.9);
+            sure.then(|| hawiya_core::digits::to_arabic_indic(&digits::text(r)))
+        })
+        .collect();
+
+    let line = |roi: Roi| -> anyhow::Result<String> {
+        Ok(clean_arabic(&tesseract.read_line(&grey(card, roi))?))
+    };
+    let first_name = line(layout::FRONT_FIRST_NAME)?;
+    let last_names = line(layout::FRONT_LAST_NAMES)?;
+    let street = clean_arabic(&tesseract.read_line(&address_1_crop)?);
+    let address_1 = merge_numbers(&street, &numbers);
+    let address_2 = line(layout::FRONT_ADDRESS_2)?;
+    Ok(FrontText {
+        id_number,
+        birth_date_printed,
+        birth_date_agrees,
+        first_name,
+        last_names,
+        address_1,
+        address_2,
+    })
+}
+
+/// Where the face photo should be, on a rectified front: is there a face, and how sure.
+/// The caller supplies it (the face engine lives in another crate).
+pub type PhotoCheck<'a> = &'a dyn Fn(&RgbImage) -> Option<f32>;
+
+/// A finding of the checks, as the API reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The API field, or `None` for the document as a whole.
+    pub field: Option<&'static str>,
+    /// The value at fault, when there is one.
+    pub value: Option<String>,
+    /// Validation code (`hawiya_core::codes`).
+    pub code: u16,
+}
+
+/// What reading a photo of a card front gave.
+#[derive(Debug, Clone)]
+pub enum FrontOutcome {
+    /// No card outline and not a card-filling image (3011).
+    NoCard,
+    /// The card shows its back (the wrong endpoint).
+    BackSide,
+    /// A front: the rectified card, its fields and the checks' findings.
+    Front {
+        /// The card, rectified to 1012×638 and upright.
+        card: RgbImage,
+        /// The fields read.
+        text: Box<FrontText>,
+        /// Whether a face was found in the photo area.
+        photo_found: bool,
+    },
+}
+
+/// Vertical-stripe energy of the back's barcode band: horizontal gradients against vertical
+/// ones. A barcode gives a ratio far above printed text or a photo.
+pub fn barcode_score(card: &RgbImage) -> f32 {
+    let band = grey(card, layout::BACK_BARCODE);
+    let (w, h) = band.dimensions();
+    let (mut gx, mut gy) = (0f64, 0f64);
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let p = |dx: i32, dy: i32| {
+                band.get_pixel((x as i32 + dx) as u32, (y as i32 + dy) as u32)[0] as f64
+            };
+            gx += (p(1, 0) - p(-1, 0)).abs();
+            gy += (p(0, 1) - p(0, -1)).abs();
+        }
+    }
+    (gx / gy.max(1.0)) as f32
+}
+
+/// Barcode score from which the band is a barcode. Measured on 30 synthetic cards, clean and
+/// with blur + noise + JPEG, either way up (`tests/side.rs`): backs 1.96 and more, fronts
+/// 1.21 at most — a thin margin, to be re-measured on real cards.
+pub const BARCODE_MIN: f32 = 1.6;
+
+/// Finds the card in a photo, turns it upright, tells front from back, and reads a front.
+pub fn read_front_photo(
+    img: &RgbImage,
+    net: &DigitNet,
+    tesseract: &TesseractPool,
+    photo_check: PhotoCheck,
+    today: NaiveDate,
+) -> anyhow::Result<FrontOutcome> {
+    let Some(quad) = crate::card::find_card(img) else {
+        return Ok(FrontOutcome::NoCard);
+    };
+    let upright = crate::card::rectify(img, &quad, false);
+    let flipped = crate::card::rectify(img, &quad, true);
+    let face_up = photo_check(&layout::crop(&upright, layout::FRONT_PHOTO));
+    let face_flipped = photo_check(&layout::crop(&flipped, layout::FRONT_PHOTO));
+    if face_up.is_none()
+        && face_flipped.is_none()
+        && barcode_score(&upright).max(barcode_score(&flipped)) >= BARCODE_MIN
+    {
+        return Ok(FrontOutcome::BackSide);
+    }
+    // Which way up: the number line decides first (read upside down it is no valid number),
+    // then the face in the photo area, then how surely the line reads. The face detector
+    // alone is not enough: on blurred photos it finds faces upside down too.
+    let lines = digits::read_lines_scored(
+        net,
+        &[
+            grey(&upright, layout::FRONT_ID_NUMBER),
+            grey(&flipped, layout::FRONT_ID_NUMBER),
+        ],
+    )?;
+    let way_score = |line: &LineRead, face: Option<f32>| -> f32 {
+        let valid = matches!(repair_nid(line, today).parsed, Ok(n) if n.checksum_valid);
+        let sureness = line.chars.iter().map(|c| c.prob).sum::<f32>() / 14.0;
+        f32::from(u8::from(valid)) * 10.0 + face.map_or(0.0, |f| 1.0 + f) + sureness.min(1.0)
+    };
+    let (card, photo_found) = if way_score(&lines[1], face_flipped) > way_score(&lines[0], face_up)
+    {
+        (flipped, face_flipped.is_some())
+    } else {
+        (upright, face_up.is_some())
+    };
+    let text = read_front(&card, net, tesseract, today)?;
+    Ok(FrontOutcome::Front {
+        card,
+        text: Box::new(text),
+        photo_found,
+    })
+}
+
+/// The governorate named at the end of address line 2 (after the last `-`), snapped to the
+/// list when it is within two edits of a name; else the number's governorate.
+fn governorate_of(
+    address_2: &str,
+    nid: Option<&NationalId>,
+) -> Option<&'static hawiya_core::nid::Governorate> {
+    let tail = address_2.rsplit('-').next().unwrap_or("").trim();
+    let best = hawiya_core::nid::GOVERNORATES
+        .iter()
+        .map(|g| (g, edit_distance(tail, g.name_ar)))
+        .min_by_key(|(_, d)| *d);
+    match best {
+        Some((g, d)) if !tail.is_empty() && d <= 2 => Some(g),
+        _ => nid.map(|n| n.governorate),
+    }
+}
+
+pub use hawiya_core::text::edit_distance;
+
+impl FrontText {
+    /// The API's `IdFrontData` fields (without the transaction ids).
+    pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::{json, Value};
+        let nid = self.id_number.parsed.as_ref().ok();
+        let name = format!("{} {}", self.first_name, self.last_names)
+            .trim()
+            .to_string();
+        let govern = governorate_of(&self.address_2, nid);
+        let mut m = serde_json::Map::new();
+        let mut put = |k: &str, v: Value| {
+            m.insert(k.to_string(), v);
+        };
+        put("name", json!(name));
+        put("name_english", json!(crate::translit::transliterate(&name)));
+        put("first_name", json!(self.first_name));
+        put(
+            "first_name_english",
+            json!(crate::translit::transliterate(&self.first_name)),
+        );
+        put("last_names", json!(self.last_names));
+        put(
+            "last_names_english",
+            json!(crate::translit::transliterate(&self.last_names)),
+        );
+        let address = format!("{} {}", self.address_1, self.address_2)
+            .trim()
+            .to_string();
+        put(
+            "address_english",
+            json!(crate::translit::transliterate(&address)),
+        );
+        put("address", json!(address));
+        put("address_1", json!(self.address_1));
+        put("address_2", json!(self.address_2));
+        put("govern", json!(govern.map(|g| g.name_ar)));
+        put("govern_english", json!(govern.map(|g| g.name_en)));
+        put("idKey", Value::Null);
+        put(
+            "dateOfBirth",
+            json!(nid.map(|n| n.birth_date.format("%Y-%m-%d").to_string())),
+        );
+        put(
+            "idNumber",
+            json!(nid
+                .map(|n| n.digits.clone())
+                .unwrap_or_else(|| self.id_number.raw.clone())),
+        );
+        put("gender", json!(nid.map(|n| n.gender.as_ar())));
+        m
+    }
+
+    /// The checks' findings: the number's structure and check digit, and the printed birth
+    /// date against the number's.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        match &self.id_number.parsed {
+            Err(e) => out.push(Finding {
+                field: Some(e.field()),
+                value: Some(self.id_number.raw.clone()),
+                code: e.code(),
+            }),
+            Ok(n) if !n.checksum_valid => out.push(Finding {
+                field: Some("idNumber"),
+                value: Some(n.digits.clone()),
+                code: hawiya_core::codes::INVALID_ID_NUMBER.code,
+            }),
+            Ok(_) => {
+                if self.birth_date_agrees == Some(false) {
+                    out.push(Finding {
+                        field: Some("dateOfBirth"),
+                        value: Some(self.birth_date_printed.replace('/', "-")),
+                        code: hawiya_core::codes::INVALID_BIRTH_DATE.code,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns for `text` as a blurred line gives them: each character over 3 columns
+    /// (p = 0.9), a blank column between characters, except that the columns of a merged
+    /// pair (`merge` = index of its second character) show the blank only weakly.
+    fn line(text: &str, merge: Option<usize>, confusion: Option<(usize, char)>) -> LineRead {
+        let c = digits::CLASSES;
+        let col = |k: usize, p: f32, other: Option<(usize, f32)>| -> Vec<f32> {
+            let mut v = vec![(1.0 - p) / (c - 1) as f32; c];
+            v[k] = p;
+            if let Some((o, q)) = other {
+                v[o] += q;
+                v[k] -= q;
+            }
+            v.iter().map(|x| x.ln()).collect()
+        };
+        let mut cols = Vec::new();
+        for (i, ch) in text.chars().enumerate() {
+            let k = digits::class_of(ch).unwrap();
+            if merge == Some(i) {
+                // No clean blank: a weak one inside the run.
+                cols.push(col(k, 0.9, Some((0, 0.3))));
+            } else if i > 0 {
+                cols.push(col(0, 0.9, None));
+            }
+            let other = confusion
+                .filter(|(at, _)| *at == i)
+                .map(|(_, o)| (digits::class_of(o).unwrap(), 0.4));
+            for _ in 0..3 {
+                cols.push(col(k, 0.9, other));
+            }
+        }
+        cols.push(col(0, 0.9, None));
+        LineRead {
+            chars: digits::decode(&cols),
+            log_probs: cols,
+        }
+    }
+
+    #[test]
+    fn the_number_is_repaired_by_its_likelihood() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        // Read as printed and valid: untouched.
+        let r = repair_nid(&line("28811012976520", None, None), today);
+        assert!(!r.repaired && r.parsed.unwrap().checksum_valid);
+        // "11" merged into one "1" (position 4): the only likely valid candidate restores it.
+        let merged = line("28811012976520", Some(4), None);
+        assert_eq!(digits::text(&merged.chars), "2881012976520");
+        let r = repair_nid(&merged, today);
+        assert!(r.repaired, "{r:?}");
+        assert_eq!(r.parsed.unwrap().digits, "28811012976520");
+        // A 7 that reads as 3 with a strong runner-up: mended.
+        let mut confused = line("28811012936520", None, Some((9, '7')));
+        let r = repair_nid(&confused, today);
+        assert_eq!(r.parsed.unwrap().digits, "28811012976520");
+        // Printed wrong (no doubt in the columns): reported as read, check digit invalid.
+        confused = line("28811012976521", None, None);
+        let r = repair_nid(&confused, today);
+        assert!(!r.repaired);
+        assert!(!r.parsed.unwrap().checksum_valid);
+        // Far too short: a format error.
+        let r = repair_nid(&line("2881101297", None, None), today);
+        assert_eq!(r.parsed.unwrap_err(), NidError::Format);
+    }
+
+    #[test]
+    fn numbers_go_where_tesseract_could_not_read_them() {
+        let n = |s: &str| Some(s.to_string());
+        // Visual order left to right: "١٨٦", "عمارة", ... ; reading order starts at the right.
+        assert_eq!(
+            merge_numbers("ش عبد العزيز عمارة 11", &[n("١٨٦"), None, None, None, None]),
+            "ش عبد العزيز عمارة ١٨٦"
+        );
+        assert_eq!(
+            merge_numbers("1 ش عباس", &[None, None, n("٢٤٧")]),
+            "٢٤٧ ش عباس"
+        );
+        // Counts differ: non-letter tokens are replaced in order, extra ones dropped.
+        assert_eq!(
+            merge_numbers("١ ش عباس العقاد", &[n("٢٤٧")]),
+            "٢٤٧ ش عباس العقاد"
+        );
+        assert_eq!(merge_numbers("ش عباس", &[]), "ش عباس");
+    }
+
+    #[test]
+    fn cleaning_keeps_arabic_and_digits() {
+        assert_eq!(clean_arabic(" محمد|  أحمد\n"), "محمد أحمد");
+        assert_eq!(clean_arabic("بورفؤاد - بورسعيد."), "بورفؤاد - بورسعيد");
+    }
+}

@@ -1,0 +1,50 @@
+//! Where each field sits on the rectified card (1012×638 pixels, ID-1 at about 300 dpi).
+//!
+//! The boxes cover the extent every field reaches on the synthetic cards of `hawiya-synth`,
+//! whose layout follows `shared/spec/egypt-documents.md`: Arabic lines right-aligned near
+//! x = 975, the photo at the left of the front, the number at the bottom of the front and the
+//! top of the back. Name and address boxes are cut at the midpoints between the lines'
+//! baselines so that one line's descenders do not fall into the next box. They are the
+//! template fallback of the design; real cards may need them re-measured.
+
+/// A box `[x0, y0, x1, y1]` in canonical card pixels.
+pub type Roi = [u32; 4];
+
+/// Front: first name (one line, right-aligned).
+pub const FRONT_FIRST_NAME: Roi = [330, 158, 994, 238];
+/// Front: the rest of the name.
+pub const FRONT_LAST_NAMES: Roi = [330, 236, 994, 312];
+/// Front: address line 1 (house number and street).
+pub const FRONT_ADDRESS_1: Roi = [330, 312, 994, 382];
+/// Front: address line 2 (district - governorate).
+pub const FRONT_ADDRESS_2: Roi = [330, 380, 994, 450];
+/// Front: the 14-digit national ID number.
+pub const FRONT_ID_NUMBER: Roi = [370, 508, 994, 592];
+/// Front: the printed birth date, under the photo.
+pub const FRONT_BIRTH_DATE: Roi = [52, 448, 282, 512];
+/// Front: the Latin card serial.
+pub const FRONT_ID_KEY: Roi = [28, 564, 300, 612];
+/// Front: the holder's photo.
+pub const FRONT_PHOTO: Roi = [30, 120, 300, 450];
+
+/// Back: the 14-digit national ID number (top right).
+pub const BACK_ID_NUMBER: Roi = [470, 34, 994, 104];
+/// Back: release date `YYYY/MM` (top left).
+pub const BACK_RELEASE_DATE: Roi = [32, 38, 192, 100];
+/// Back: expiry date.
+pub const BACK_EXPIRY: Roi = [500, 390, 800, 452];
+/// Back: the barcode band.
+pub const BACK_BARCODE: Roi = [44, 470, 968, 610];
+
+/// The sub-image of `img` under `roi`, clamped to the image.
+pub fn crop<P: image::Pixel + 'static>(
+    img: &image::ImageBuffer<P, Vec<P::Subpixel>>,
+    roi: Roi,
+) -> image::ImageBuffer<P, Vec<P::Subpixel>> {
+    let (w, h) = img.dimensions();
+    let x0 = roi[0].min(w.saturating_sub(1));
+    let y0 = roi[1].min(h.saturating_sub(1));
+    let x1 = roi[2].clamp(x0 + 1, w.max(x0 + 1));
+    let y1 = roi[3].clamp(y0 + 1, h.max(y0 + 1));
+    image::imageops::crop_imm(img, x0, y0, x1 - x0, y1 - y0).to_image()
+}

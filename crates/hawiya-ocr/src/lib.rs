@@ -1,0 +1,33 @@
+//! Readers for the Egyptian national ID card (issue 5), built up in slices:
+//! card finding and rectification ([`card`]), the field boxes of the rectified card
+//! ([`layout`]), the Arabic-Indic digit recogniser ([`digits`]), Tesseract for Arabic text
+//! ([`tesseract`]), transliteration ([`translit`]) and the front reader ([`id_front`]).
+
+pub mod card;
+pub mod digits;
+pub mod id_front;
+pub mod layout;
+pub mod spoof;
+pub mod tesseract;
+pub mod translit;
+
+/// Everything the ID readers need, loaded once: the digit network and a pool of Tesseract
+/// instances for Arabic.
+pub struct IdReader {
+    /// The digit line recogniser with the shipped weights.
+    pub digits: digits::DigitNet,
+    /// Tesseract `ara`, one instance per inference slot.
+    pub tesseract: tesseract::TesseractPool,
+}
+
+impl IdReader {
+    /// Loads the shipped digit weights and `slots` Tesseract instances (`libtesseract.so.5`
+    /// and `ara.traineddata` from the Debian packages).
+    pub fn load(slots: usize) -> anyhow::Result<IdReader> {
+        let digits = digits::DigitNet::shipped()
+            .map_err(|e| anyhow::anyhow!("loading the digit recogniser: {e}"))?;
+        let tesseract =
+            tesseract::TesseractPool::load(slots, None, &tesseract::default_tessdata_dir(), "ara")?;
+        Ok(IdReader { digits, tesseract })
+    }
+}

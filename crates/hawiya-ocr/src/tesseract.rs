@@ -1,0 +1,742 @@
+//! Tesseract 5 for Arabic text lines, called through its C API (`tesseract/capi.h`).
+//!
+//! The library is loaded at run time with `libloading` (default `libtesseract.so.5`, Debian
+//! package `libtesseract5`), not linked at build time. The `tesseract`, `tesseract-sys` and
+//! `leptess` crates were ruled out on purpose: they run bindgen (clang) and link
+//! libtesseract/leptonica when the crate is built, so the server would not even build on a
+//! machine without them. Loaded at run time, as ONNX Runtime is, the server builds and
+//! starts everywhere and reports the OCR capability as unavailable when
+//! [`Tesseract::load`] fails.
+//!
+//! The language data is Debian's `tesseract-ocr-ara` (tessdata_fast, LSTM only). It reads
+//! Arabic letters well but has no glyph classes for the Arabic-Indic digits ٢-٩: numbers go
+//! to the digit reader ([`crate::digits`]), not here.
+//!
+//! How a line is read ([`Tesseract::read_line_detailed`]) was settled by measurement on the
+//! synthetic ID cards (`tests/tesseract.rs`): the crop is binarised (Otsu), cut down to its
+//! main band of ink (so parts of the neighbouring lines at the crop's edge do not count),
+//! scaled to a 48 px band and padded with background; it is read in single-line mode
+//! (psm 7) and, when that reads nothing or with a confidence under 80, also as a single
+//! word (psm 8), keeping the more confident reading. Tesseract 5.3 returns nothing, or a
+//! confident wrong digit, for some perfectly clean short names in psm 7. The grey crop
+//! padded with its background colour (the research's recipe) read 15 / 7 / 6 % CER (first
+//! name, last names, address line 2) on 20 clean cards; this reads under 8 / 0.5 / 0.5 %
+//! on 60, and stays there when the crop margin grows to a third of the line height.
+//!
+//! One [`Tesseract`] is one `TessBaseAPI` handle: not thread-safe, so it takes `&mut self`.
+//! [`TesseractPool`] holds several for concurrent callers. Debian's libtesseract runs parts
+//! of the LSTM in OpenMP teams of four threads; on a busy 2-core machine that made a line
+//! three times slower (34 ms against 11 ms median) and a pool of two slower than one
+//! instance, so every read first turns OpenMP parallel regions off for the calling thread
+//! (`omp_set_max_active_levels(0)`, a per-thread setting in libgomp, when the library
+//! links it) and parallelism comes from the pool instead.
+
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+use std::sync::{Arc, Condvar, Mutex};
+
+use image::GrayImage;
+
+/// The library loaded when [`Tesseract::load`] is given none.
+pub const DEFAULT_LIBRARY: &str = "libtesseract.so.5";
+
+/// Where Debian's `tesseract-ocr-*` packages put the language data.
+pub const DEBIAN_TESSDATA_DIR: &str = "/usr/share/tesseract-ocr/5/tessdata";
+
+/// The tessdata directory: `TESSDATA_PREFIX` when set (as in Tesseract 5, the directory
+/// holding the `.traineddata` files), otherwise [`DEBIAN_TESSDATA_DIR`].
+pub fn default_tessdata_dir() -> PathBuf {
+    match std::env::var_os("TESSDATA_PREFIX") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(DEBIAN_TESSDATA_DIR),
+    }
+}
+
+/// Why Tesseract could not be made ready.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The shared library could not be opened.
+    #[error("cannot load {library} (install the Debian package libtesseract5): {source}")]
+    Library {
+        /// What was asked for.
+        library: String,
+        /// The loader's reason.
+        source: libloading::Error,
+    },
+    /// The library lacks a C API function (not Tesseract 4/5?).
+    #[error("{library} has no {symbol} (is it Tesseract 5?): {source}")]
+    Symbol {
+        /// The library.
+        library: String,
+        /// The missing function.
+        symbol: String,
+        /// The loader's reason.
+        source: libloading::Error,
+    },
+    /// A language's `.traineddata` file is not in the tessdata directory.
+    #[error("no {file} (install the Debian package {package}, or set TESSDATA_PREFIX to the directory holding it)")]
+    Language {
+        /// The missing file.
+        file: PathBuf,
+        /// The Debian package that ships it.
+        package: String,
+    },
+    /// The language or directory name cannot be passed to C.
+    #[error("invalid Tesseract argument: {0}")]
+    Argument(String),
+    /// `TessBaseAPIInit2` refused the data.
+    #[error("Tesseract could not initialise language {lang} from {dir} (corrupt or incompatible traineddata?)")]
+    Init {
+        /// The tessdata directory.
+        dir: PathBuf,
+        /// The language.
+        lang: String,
+    },
+}
+
+/// One line read, with Tesseract's confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineReading {
+    /// The text: trimmed, whitespace (newlines included) collapsed to single spaces, bidi
+    /// control marks removed. Empty when nothing was read.
+    pub text: String,
+    /// Tesseract's mean word confidence, 0-100 (0 when nothing was read).
+    pub confidence: f32,
+}
+
+/// One Tesseract instance (one `TessBaseAPI` handle) initialised for a language.
+pub struct Tesseract {
+    handle: Handle,
+    version: String,
+}
+
+/// Images larger than this on a side (before or after scaling) are rejected: Tesseract
+/// keeps coordinates in 16-bit integers.
+const MAX_SIDE: u32 = 30_000;
+/// Crops smaller than this on either side cannot hold a readable character.
+const MIN_SIDE: u32 = 4;
+/// Height the band of ink is scaled to (measured: 40-56 px all read alike; small text
+/// from low-resolution photos gains most).
+const BAND_HEIGHT: u32 = 48;
+/// White margin added on every side, as a fraction of [`BAND_HEIGHT`].
+const PAD_FRACTION: f32 = 0.25;
+/// A run of ink rows touching the top or bottom edge and separated from the rest by at
+/// least this fraction of the crop height belongs to a neighbouring line: dropped.
+const EDGE_GAP_FRACTION: f32 = 0.08;
+/// Minimum difference between the mean grey of the ink and of the background (0-255)
+/// for a crop to hold text; below it (blank paper, a faint pattern, sensor noise) the
+/// line reads as empty.
+const MIN_CONTRAST: f32 = 48.0;
+/// psm 7 readings under this confidence get a second, psm 8, reading.
+const SECOND_OPINION_BELOW: f32 = 80.0;
+/// Resolution reported to Tesseract (the card renders at about 300 dpi; for a single
+/// line it only silences the "invalid resolution" estimate).
+const SOURCE_PPI: c_int = 300;
+
+impl Tesseract {
+    /// Loads `library` (default [`DEFAULT_LIBRARY`]) and initialises `lang` (e.g. `ara`,
+    /// or `ara+eng`) from `tessdata_dir` with the LSTM engine.
+    pub fn load(
+        library: Option<&Path>,
+        tessdata_dir: &Path,
+        lang: &str,
+    ) -> Result<Tesseract, LoadError> {
+        let api = Arc::new(Api::load(library)?);
+        Tesseract::init(api, tessdata_dir, lang)
+    }
+
+    fn init(api: Arc<Api>, tessdata_dir: &Path, lang: &str) -> Result<Tesseract, LoadError> {
+        if lang.is_empty() {
+            return Err(LoadError::Argument("empty language".into()));
+        }
+        for code in lang.split('+') {
+            if code.is_empty() || code.contains(['/', '\\']) {
+                return Err(LoadError::Argument(format!("bad language {lang:?}")));
+            }
+            let file = tessdata_dir.join(format!("{code}.traineddata"));
+            if !file.is_file() {
+                return Err(LoadError::Language {
+                    file,
+                    package: debian_package(code),
+                });
+            }
+        }
+        let dir_str = tessdata_dir.to_str().ok_or_else(|| {
+            LoadError::Argument(format!("non-UTF-8 path {}", tessdata_dir.display()))
+        })?;
+        let c_dir = CString::new(dir_str).map_err(|e| LoadError::Argument(e.to_string()))?;
+        let c_lang = CString::new(lang).map_err(|e| LoadError::Argument(e.to_string()))?;
+
+        // Init reads files and sets Tesseract's process-wide parameters; serialise it.
+        let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let handle = Handle::create(api).ok_or_else(|| LoadError::Init {
+            dir: tessdata_dir.to_path_buf(),
+            lang: lang.to_string(),
+        })?;
+        // SAFETY: the handle is live and exclusively ours; both strings are NUL-terminated
+        // and outlive the call, which copies them. OEM_LSTM_ONLY = 1 (tessdata_fast has
+        // no legacy engine).
+        let rc = unsafe {
+            (handle.api.init2)(
+                handle.ptr.as_ptr(),
+                c_dir.as_ptr(),
+                c_lang.as_ptr(),
+                OEM_LSTM_ONLY,
+            )
+        };
+        if rc != 0 {
+            return Err(LoadError::Init {
+                dir: tessdata_dir.to_path_buf(),
+                lang: lang.to_string(),
+            });
+        }
+        // Tesseract's chatter ("Empty page!!", "Line cannot be recognized!!") would go to
+        // stderr, outside the server's structured logs.
+        handle.set_variable("debug_file", "/dev/null");
+        // The crop is normalised to dark ink on white before Tesseract sees it, so its
+        // second reading of low-confidence words on the inverted image is wasted time.
+        handle.set_variable("tessedit_do_invert", "0");
+        // SAFETY: TessVersion takes no arguments and returns a static NUL-terminated string.
+        let version = unsafe { CStr::from_ptr((handle.api.version)()) }
+            .to_string_lossy()
+            .into_owned();
+        Ok(Tesseract { handle, version })
+    }
+
+    /// The library's version (`5.3.0` on Debian 12).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Reads one text line. See [`Tesseract::read_line_detailed`].
+    pub fn read_line(&mut self, line: &GrayImage) -> anyhow::Result<String> {
+        Ok(self.read_line_detailed(line)?.text)
+    }
+
+    /// Reads one text line (dark or light ink; any crop margin): binarises it, keeps the
+    /// main band of ink, scales it to a 48 px band, pads it, runs single-line mode (psm 7)
+    /// and, when that reads nothing or with a confidence under 80, single-word mode
+    /// (psm 8), keeping the more confident reading. An empty, tiny (< 4 px), blank or
+    /// low-contrast image reads as empty text; one too large for Tesseract (> 30000 px a
+    /// side) is an error.
+    pub fn read_line_detailed(&mut self, line: &GrayImage) -> anyhow::Result<LineReading> {
+        let empty = LineReading {
+            text: String::new(),
+            confidence: 0.0,
+        };
+        let Some(prepared) = prepare(line)? else {
+            return Ok(empty);
+        };
+        let first = self.recognise(&prepared, PSM_SINGLE_LINE)?;
+        if !first.text.is_empty() && first.confidence >= SECOND_OPINION_BELOW {
+            return Ok(first);
+        }
+        let second = self.recognise(&prepared, PSM_SINGLE_WORD)?;
+        let take_second = first.text.is_empty()
+            || (!second.text.is_empty() && second.confidence > first.confidence);
+        Ok(if take_second { second } else { first })
+    }
+
+    /// One recognition of `img` (already padded, within the size limits) in mode `psm`.
+    fn recognise(&mut self, img: &GrayImage, psm: c_int) -> anyhow::Result<LineReading> {
+        let api = &self.handle.api;
+        let ptr = self.handle.ptr.as_ptr();
+        let (w, h) = img.dimensions();
+        // Both fit in c_int: `prepare` checked them against MAX_SIDE.
+        let (w, h) = (w as c_int, h as c_int);
+        // SAFETY: the handle is live and `&mut self` makes this the only thread using it.
+        // omp_set_max_active_levels(0) only sets the calling thread's OpenMP setting.
+        // The buffer is an 8-bit grey image of exactly h rows of w bytes (GrayImage is
+        // packed, so bytes_per_line = w); SetImage copies it into its own Pix, and the
+        // buffer outlives the call anyway. GetUTF8Text returns a new[]-allocated string (or
+        // null on failure) that we copy and free once with TessDeleteText. Clear drops the
+        // image and results so nothing refers to our buffer afterwards.
+        let (raw, confidence) = unsafe {
+            if let Some(set) = api.omp_set_max_active_levels {
+                // Per calling thread in libgomp: no OpenMP teams for this thread's work.
+                set(0);
+            }
+            (api.set_psm)(ptr, psm);
+            (api.set_image)(ptr, img.as_raw().as_ptr(), w, h, 1, w);
+            (api.set_resolution)(ptr, SOURCE_PPI);
+            let text = (api.get_utf8_text)(ptr);
+            let out = if text.is_null() {
+                None
+            } else {
+                let s = CStr::from_ptr(text).to_string_lossy().into_owned();
+                (api.delete_text)(text);
+                Some((s, (api.mean_text_conf)(ptr)))
+            };
+            (api.clear)(ptr);
+            out.ok_or_else(|| anyhow::anyhow!("Tesseract could not recognise a {w}x{h} image"))?
+        };
+        let text = clean_text(&raw);
+        Ok(LineReading {
+            confidence: if text.is_empty() {
+                0.0
+            } else {
+                confidence.clamp(0, 100) as f32
+            },
+            text,
+        })
+    }
+}
+
+/// Several [`Tesseract`] instances for concurrent callers: each call checks one out,
+/// waiting while all are busy.
+pub struct TesseractPool {
+    free: Mutex<Vec<Tesseract>>,
+    available: Condvar,
+    size: usize,
+    version: String,
+}
+
+impl TesseractPool {
+    /// Loads the library once and initialises `size` (at least 1) instances of `lang`.
+    pub fn load(
+        size: usize,
+        library: Option<&Path>,
+        tessdata_dir: &Path,
+        lang: &str,
+    ) -> Result<TesseractPool, LoadError> {
+        let api = Arc::new(Api::load(library)?);
+        let size = size.max(1);
+        let instances = (0..size)
+            .map(|_| Tesseract::init(api.clone(), tessdata_dir, lang))
+            .collect::<Result<Vec<_>, _>>()?;
+        let version = instances[0].version.clone();
+        Ok(TesseractPool {
+            free: Mutex::new(instances),
+            available: Condvar::new(),
+            size,
+            version,
+        })
+    }
+
+    /// Number of instances (lines that can be read at once).
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The library's version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Reads one text line on a free instance; see [`Tesseract::read_line`].
+    pub fn read_line(&self, line: &GrayImage) -> anyhow::Result<String> {
+        self.with(|t| t.read_line(line))
+    }
+
+    /// Reads one text line with its confidence; see [`Tesseract::read_line_detailed`].
+    pub fn read_line_detailed(&self, line: &GrayImage) -> anyhow::Result<LineReading> {
+        self.with(|t| t.read_line_detailed(line))
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Tesseract) -> T) -> T {
+        // The lock guards only the free list; no user code runs under it, so a poisoned
+        // lock still holds a consistent list.
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        let tess = loop {
+            match free.pop() {
+                Some(t) => break t,
+                None => free = self.available.wait(free).unwrap_or_else(|e| e.into_inner()),
+            }
+        };
+        drop(free);
+        let mut out = Checkout {
+            pool: self,
+            tess: Some(tess),
+        };
+        f(out.tess.as_mut().expect("checked out"))
+    }
+}
+
+/// Returns an instance to its pool when dropped, even if the reader panicked.
+struct Checkout<'a> {
+    pool: &'a TesseractPool,
+    tess: Option<Tesseract>,
+}
+
+impl Drop for Checkout<'_> {
+    fn drop(&mut self) {
+        if let Some(t) = self.tess.take() {
+            self.pool
+                .free
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(t);
+            self.pool.available.notify_one();
+        }
+    }
+}
+
+/// The Debian package shipping `<code>.traineddata`: languages are lower case (`ara` →
+/// `tesseract-ocr-ara`, `chi_sim` → `tesseract-ocr-chi-sim`); scripts are capitalised and
+/// named only by pattern (`Arabic` is in `tesseract-ocr-script-arab`).
+fn debian_package(code: &str) -> String {
+    if code.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_') {
+        format!("tesseract-ocr-{}", code.replace('_', "-"))
+    } else {
+        "tesseract-ocr-script-*".into()
+    }
+}
+
+/// The line as Tesseract should see it: dark ink on white, cut to its main band of ink,
+/// scaled to [`BAND_HEIGHT`], padded. `None` when it holds no text.
+fn prepare(line: &GrayImage) -> anyhow::Result<Option<GrayImage>> {
+    let (w, h) = line.dimensions();
+    if w < MIN_SIDE || h < MIN_SIDE {
+        return Ok(None);
+    }
+    anyhow::ensure!(
+        w <= MAX_SIDE && h <= MAX_SIDE,
+        "line image {w}x{h} is too large for Tesseract (at most {MAX_SIDE} px a side)"
+    );
+    // Otsu splits ink from background; the border's median says which side is which.
+    let t = imageproc::contrast::otsu_level(line);
+    let (mut sum, mut n) = ([0f64; 2], [0u64; 2]);
+    for p in line.pixels() {
+        let bright = usize::from(p[0] > t);
+        sum[bright] += f64::from(p[0]);
+        n[bright] += 1;
+    }
+    if n[0] == 0 || n[1] == 0 {
+        return Ok(None);
+    }
+    let (dark, bright) = (sum[0] / n[0] as f64, sum[1] / n[1] as f64);
+    if bright - dark < f64::from(MIN_CONTRAST) {
+        return Ok(None);
+    }
+    // Cut halfway between the two classes: Otsu's own level can sit at the edge of a
+    // class, where resampling would cross it.
+    let t = ((dark + bright) / 2.0) as u8;
+    let dark_ink = border_median(line) > t;
+    let is_ink = move |p: u8| (p <= t) == dark_ink;
+    let Some((x0, y0, x1, y1)) = ink_band(line, &is_ink) else {
+        return Ok(None);
+    };
+    let band = image::imageops::crop_imm(line, x0, y0, x1 - x0, y1 - y0).to_image();
+    let (bw, bh) = band.dimensions();
+    let scaled_w = (f64::from(bw) * f64::from(BAND_HEIGHT) / f64::from(bh))
+        .round()
+        .max(1.0);
+    let pad = (BAND_HEIGHT as f32 * PAD_FRACTION).round() as u32;
+    anyhow::ensure!(
+        scaled_w + f64::from(2 * pad) <= f64::from(MAX_SIDE),
+        "line image {w}x{h} is too long for its height for Tesseract"
+    );
+    let scaled = if bh == BAND_HEIGHT {
+        band
+    } else {
+        image::imageops::resize(
+            &band,
+            scaled_w as u32,
+            BAND_HEIGHT,
+            image::imageops::FilterType::Triangle,
+        )
+    };
+    let (sw, sh) = scaled.dimensions();
+    let mut out = GrayImage::from_pixel(sw + 2 * pad, sh + 2 * pad, image::Luma([255]));
+    for (x, y, p) in scaled.enumerate_pixels() {
+        if is_ink(p[0]) {
+            out.put_pixel(x + pad, y + pad, image::Luma([0]));
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The box `(x0, y0, x1, y1)` (exclusive ends) around the line's main band of ink: the
+/// run of inked rows with the most ink, with the other runs, except runs touching the top
+/// or bottom edge that a clear gap separates from the rest (parts of the neighbouring
+/// lines). `None` when there is no ink.
+fn ink_band(img: &GrayImage, is_ink: &impl Fn(u8) -> bool) -> Option<(u32, u32, u32, u32)> {
+    let (w, h) = img.dimensions();
+    let rows: Vec<u32> = img
+        .rows()
+        .map(|r| r.filter(|p| is_ink(p[0])).count() as u32)
+        .collect();
+    // (first row, end row, ink pixels) of each run of inked rows.
+    let mut runs: Vec<(u32, u32, u64)> = Vec::new();
+    let mut y = 0;
+    while y < h {
+        if rows[y as usize] == 0 {
+            y += 1;
+            continue;
+        }
+        let start = y;
+        let mut mass = 0u64;
+        while y < h && rows[y as usize] > 0 {
+            mass += u64::from(rows[y as usize]);
+            y += 1;
+        }
+        runs.push((start, y, mass));
+    }
+    let main = (0..runs.len()).max_by_key(|&i| runs[i].2)?;
+    let gap_min = h as f32 * EDGE_GAP_FRACTION;
+    let (mut lo, mut hi) = (0, runs.len());
+    if main > 0 && runs[0].0 == 0 && (runs[1].0 - runs[0].1) as f32 >= gap_min {
+        lo = 1;
+    }
+    if main + 1 < hi && runs[hi - 1].1 == h && (runs[hi - 1].0 - runs[hi - 2].1) as f32 >= gap_min {
+        hi -= 1;
+    }
+    let (y0, y1) = (runs[lo].0, runs[hi - 1].1);
+    let inked_column = |x: u32| (y0..y1).any(|y| is_ink(img.get_pixel(x, y)[0]));
+    let x0 = (0..w).find(|&x| inked_column(x))?;
+    let x1 = (0..w).rev().find(|&x| inked_column(x))? + 1;
+    Some((x0, y0, x1, y1))
+}
+
+/// The median grey of the image's outermost pixels (at least 1x1).
+fn border_median(img: &GrayImage) -> u8 {
+    let (w, h) = img.dimensions();
+    let mut border: Vec<u8> = Vec::with_capacity(2 * (w + h) as usize);
+    for x in 0..w {
+        border.push(img.get_pixel(x, 0)[0]);
+        border.push(img.get_pixel(x, h - 1)[0]);
+    }
+    for y in 1..h.saturating_sub(1) {
+        border.push(img.get_pixel(0, y)[0]);
+        border.push(img.get_pixel(w - 1, y)[0]);
+    }
+    let mid = border.len() / 2;
+    *border.select_nth_unstable(mid).1
+}
+
+/// Trims, collapses whitespace (newlines included) to single spaces and drops bidi
+/// control marks, which Tesseract may put around mixed-direction words.
+fn clean_text(raw: &str) -> String {
+    let is_mark = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    raw.split_whitespace()
+        .map(|w| w.chars().filter(|&c| !is_mark(c)).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------------------------------
+// FFI: the few functions of `tesseract/capi.h` we call, resolved from the shared library.
+
+/// `TessPageSegMode` values (`PSM_SINGLE_LINE`, `PSM_SINGLE_WORD`).
+const PSM_SINGLE_LINE: c_int = 7;
+const PSM_SINGLE_WORD: c_int = 8;
+/// `TessOcrEngineMode::OEM_LSTM_ONLY`.
+const OEM_LSTM_ONLY: c_int = 1;
+
+/// Serialises `Init` and process-wide parameter changes across instances.
+static INIT_LOCK: Mutex<()> = Mutex::new(());
+
+/// Opaque `TessBaseAPI`.
+type Base = c_void;
+
+/// Function pointers into the loaded library, kept together with it.
+struct Api {
+    create: unsafe extern "C" fn() -> *mut Base,
+    delete: unsafe extern "C" fn(*mut Base),
+    init2: unsafe extern "C" fn(*mut Base, *const c_char, *const c_char, c_int) -> c_int,
+    set_variable: unsafe extern "C" fn(*mut Base, *const c_char, *const c_char) -> c_int,
+    set_psm: unsafe extern "C" fn(*mut Base, c_int),
+    set_image: unsafe extern "C" fn(*mut Base, *const u8, c_int, c_int, c_int, c_int),
+    set_resolution: unsafe extern "C" fn(*mut Base, c_int),
+    get_utf8_text: unsafe extern "C" fn(*mut Base) -> *mut c_char,
+    delete_text: unsafe extern "C" fn(*const c_char),
+    mean_text_conf: unsafe extern "C" fn(*mut Base) -> c_int,
+    clear: unsafe extern "C" fn(*mut Base),
+    end: unsafe extern "C" fn(*mut Base),
+    version: unsafe extern "C" fn() -> *const c_char,
+    /// libgomp's, when libtesseract links it.
+    omp_set_max_active_levels: Option<unsafe extern "C" fn(c_int)>,
+    /// Keeps the code behind the pointers mapped; dropped last.
+    _lib: libloading::Library,
+}
+
+impl Api {
+    fn load(library: Option<&Path>) -> Result<Api, LoadError> {
+        let name = library
+            .map(|p| p.as_os_str().to_owned())
+            .unwrap_or_else(|| DEFAULT_LIBRARY.into());
+        let shown = name.to_string_lossy().into_owned();
+        // SAFETY: loading runs the library's initialisers; libtesseract's (and its
+        // dependencies') are ordinary C++ static constructors with no preconditions.
+        let lib =
+            unsafe { libloading::Library::new(&name) }.map_err(|source| LoadError::Library {
+                library: shown.clone(),
+                source,
+            })?;
+        macro_rules! sym {
+            ($name:literal) => {{
+                // SAFETY: the pointer type written at each use matches the declaration in
+                // tesseract/capi.h (Tesseract 4 and 5: BOOL is int, the enums are int).
+                // The copied pointer is only called while `_lib` keeps the library loaded.
+                match unsafe { lib.get(concat!($name, "\0").as_bytes()) } {
+                    Ok(s) => *s,
+                    Err(source) => {
+                        return Err(LoadError::Symbol {
+                            library: shown,
+                            symbol: $name.to_string(),
+                            source,
+                        })
+                    }
+                }
+            }};
+        }
+        let api = Api {
+            create: sym!("TessBaseAPICreate"),
+            delete: sym!("TessBaseAPIDelete"),
+            init2: sym!("TessBaseAPIInit2"),
+            set_variable: sym!("TessBaseAPISetVariable"),
+            set_psm: sym!("TessBaseAPISetPageSegMode"),
+            set_image: sym!("TessBaseAPISetImage"),
+            set_resolution: sym!("TessBaseAPISetSourceResolution"),
+            get_utf8_text: sym!("TessBaseAPIGetUTF8Text"),
+            delete_text: sym!("TessDeleteText"),
+            mean_text_conf: sym!("TessBaseAPIMeanTextConf"),
+            clear: sym!("TessBaseAPIClear"),
+            end: sym!("TessBaseAPIEnd"),
+            version: sym!("TessVersion"),
+            // SAFETY: dlsym through the library's handle also searches its dependencies;
+            // `omp_set_max_active_levels` is `void (int)` in libgomp's omp.h. Absent when
+            // libtesseract was built without OpenMP.
+            omp_set_max_active_levels: unsafe {
+                lib.get::<unsafe extern "C" fn(c_int)>(b"omp_set_max_active_levels\0")
+            }
+            .ok()
+            .map(|s| *s),
+            _lib: lib,
+        };
+        Ok(api)
+    }
+}
+
+/// An owned `TessBaseAPI*`, ended and deleted on drop.
+struct Handle {
+    ptr: NonNull<Base>,
+    api: Arc<Api>,
+}
+
+// SAFETY: a TessBaseAPI is not tied to the thread that created it; it is only unsafe to use
+// from two threads at once. Every use goes through `&mut Tesseract` (or `&mut self` here),
+// so moving the handle between threads is sound. It is deliberately not `Sync`.
+unsafe impl Send for Handle {}
+
+impl Handle {
+    /// A new handle, or `None` if TessBaseAPICreate failed.
+    fn create(api: Arc<Api>) -> Option<Handle> {
+        // SAFETY: TessBaseAPICreate takes no arguments and returns a new object or null.
+        let ptr = NonNull::new(unsafe { (api.create)() })?;
+        Some(Handle { ptr, api })
+    }
+
+    /// Sets a Tesseract parameter; returns whether the name was known.
+    fn set_variable(&self, name: &str, value: &str) -> bool {
+        let (Ok(n), Ok(v)) = (CString::new(name), CString::new(value)) else {
+            return false;
+        };
+        // SAFETY: live handle; both strings NUL-terminated and copied by the call. Called
+        // only under INIT_LOCK, since some parameters (debug_file) are process-wide.
+        unsafe { (self.api.set_variable)(self.ptr.as_ptr(), n.as_ptr(), v.as_ptr()) != 0 }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from TessBaseAPICreate and is released exactly once
+        // here; End frees the recogniser, Delete the object. The library is still loaded
+        // because `self.api` holds it.
+        unsafe {
+            (self.api.end)(self.ptr.as_ptr());
+            (self.api.delete)(self.ptr.as_ptr());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_collapses_and_strips_marks() {
+        assert_eq!(clean_text("  أحمد\n\u{200F}محمد  \n"), "أحمد محمد");
+        assert_eq!(clean_text("\u{200E} \n"), "");
+    }
+
+    /// A 200-grey crop with a 20-row "line" of ink in the middle and a sliver of the line
+    /// above touching the top edge.
+    fn crop_with_neighbour() -> GrayImage {
+        let mut img = GrayImage::from_pixel(120, 60, image::Luma([200]));
+        for y in 20..40 {
+            for x in 30..90 {
+                if (x + y) % 3 != 0 {
+                    img.put_pixel(x, y, image::Luma([20]));
+                }
+            }
+        }
+        for y in 0..3 {
+            for x in 5..60 {
+                img.put_pixel(x, y, image::Luma([20]));
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn ink_band_drops_neighbouring_lines() {
+        let img = crop_with_neighbour();
+        assert_eq!(ink_band(&img, &|p| p < 100), Some((30, 20, 90, 40)));
+        // A dot above the line, close to it, stays in the band.
+        let mut img = img;
+        img.put_pixel(50, 17, image::Luma([20]));
+        assert_eq!(ink_band(&img, &|p| p < 100), Some((30, 17, 90, 40)));
+        assert_eq!(ink_band(&GrayImage::new(5, 5), &|p| p > 100), None);
+    }
+
+    #[test]
+    fn prepare_normalises_polarity_size_and_margin() {
+        let dark_on_light = prepare(&crop_with_neighbour()).unwrap().unwrap();
+        let mut light_on_dark = crop_with_neighbour();
+        image::imageops::invert(&mut light_on_dark);
+        let light_on_dark = prepare(&light_on_dark).unwrap().unwrap();
+        // Same geometry and (up to pixels at the threshold) the same ink.
+        assert_eq!(dark_on_light.dimensions(), light_on_dark.dimensions());
+        let ink = |img: &GrayImage| img.pixels().filter(|p| p[0] == 0).count() as f64;
+        let (a, b) = (ink(&dark_on_light), ink(&light_on_dark));
+        assert!(a > 0.0 && (a - b).abs() / a < 0.05, "{a} vs {b} ink pixels");
+        let pad = 12;
+        assert_eq!(dark_on_light.height(), BAND_HEIGHT + 2 * pad);
+        assert_eq!(dark_on_light.width(), 60 * BAND_HEIGHT / 20 + 2 * pad);
+        assert_eq!(dark_on_light.get_pixel(0, 0)[0], 255);
+        assert!(dark_on_light.pixels().all(|p| p[0] == 0 || p[0] == 255));
+        assert!(dark_on_light.pixels().any(|p| p[0] == 0));
+    }
+
+    #[test]
+    fn prepare_finds_nothing_in_blank_or_faint_crops() {
+        assert_eq!(prepare(&GrayImage::new(0, 0)).unwrap(), None);
+        assert_eq!(prepare(&GrayImage::new(3, 50)).unwrap(), None);
+        let white = GrayImage::from_pixel(100, 30, image::Luma([255]));
+        assert_eq!(prepare(&white).unwrap(), None);
+        let mut faint = GrayImage::from_pixel(100, 30, image::Luma([200]));
+        for x in (0..100).step_by(7) {
+            for y in 0..30 {
+                faint.put_pixel(x, y, image::Luma([180]));
+            }
+        }
+        assert_eq!(prepare(&faint).unwrap(), None);
+        assert!(prepare(&GrayImage::new(MAX_SIDE + 1, 10)).is_err());
+        // A 1-px-high streak 25000 px long would become far wider than Tesseract allows.
+        let mut streak = GrayImage::from_pixel(25_000, 8, image::Luma([255]));
+        for x in 0..25_000 {
+            streak.put_pixel(x, 4, image::Luma([0]));
+        }
+        assert!(prepare(&streak).is_err());
+    }
+
+    #[test]
+    fn package_names() {
+        assert_eq!(debian_package("ara"), "tesseract-ocr-ara");
+        assert_eq!(debian_package("chi_sim"), "tesseract-ocr-chi-sim");
+        assert_eq!(debian_package("Arabic"), "tesseract-ocr-script-*");
+    }
+}

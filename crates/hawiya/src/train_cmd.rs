@@ -1,0 +1,229 @@
+//! `hawiya train digits`: trains the Arabic-Indic digit line recogniser
+//! (`hawiya_ocr::digits`) on synthetic lines from `hawiya_synth::lines` and writes its
+//! weights as safetensors.
+//!
+//! Reproducible from `--seed`: the lines, the initial weights (drawn by the project's own
+//! seeded generator, not candle's unseeded one) and the batch order all derive from it. Only
+//! floating-point summation order inside the matrix kernels may differ between machines.
+
+use anyhow::Context;
+use candle_core::{DType, Device, Tensor, D};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use hawiya_ocr::digits::{self, DigitNet, CLASSES};
+use hawiya_synth::rng::Rng;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Options of `hawiya train digits`.
+#[derive(Debug, clap::Args)]
+pub struct TrainDigitsArgs {
+    /// Seed of the training lines, initial weights and batch order (validation lines use
+    /// `seed + 1000`).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Training lines.
+    #[arg(long, default_value_t = 30_000)]
+    pub samples: u32,
+    /// Validation lines.
+    #[arg(long, default_value_t = 2_000)]
+    pub validation: u32,
+    /// Passes over the training lines.
+    #[arg(long, default_value_t = 8)]
+    pub epochs: usize,
+    /// Lines per batch.
+    #[arg(long, default_value_t = 32)]
+    pub batch: usize,
+    /// Peak learning rate (AdamW; cosine decay to 5 % of it).
+    #[arg(long, default_value_t = 3e-3)]
+    pub lr: f64,
+    /// Where to write the weights.
+    #[arg(long, default_value = "crates/hawiya-ocr/models/digits-v1.safetensors")]
+    pub out: PathBuf,
+}
+
+struct Line {
+    input: (Vec<f32>, usize),
+    label: Vec<usize>,
+    text: String,
+}
+
+/// Draws `count` lines of `seed` on all cores.
+fn lines(seed: u64, count: u32) -> anyhow::Result<Vec<Line>> {
+    let generator = hawiya_synth::Generator::new(None)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    let mut parts: Vec<Vec<Line>> = Vec::new();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let g = &generator;
+                s.spawn(move || {
+                    (t..count)
+                        .step_by(threads as usize)
+                        .filter_map(|i| {
+                            let sample = g.digit_line(seed, i);
+                            let input = digits::prepare(&sample.image)?;
+                            let label = sample
+                                .text
+                                .chars()
+                                .map(digits::class_of)
+                                .collect::<Option<Vec<_>>>()?;
+                            Some(Line {
+                                input,
+                                label,
+                                text: sample.text,
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            parts.push(h.join().expect("line generator thread"));
+        }
+    });
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// Batches of similar widths (little padding), as index lists.
+fn batches(data: &[Line], size: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    order.sort_by_key(|&i| (data[i].input.1, i));
+    order.chunks(size).map(|c| c.to_vec()).collect()
+}
+
+/// Re-draws every variable from the project's seeded generator: Kaiming-uniform weights,
+/// zero biases, in name order.
+fn init_weights(varmap: &VarMap, seed: u64) -> anyhow::Result<()> {
+    let data = varmap.data().lock().expect("varmap lock");
+    let mut names: Vec<&String> = data.keys().collect();
+    names.sort();
+    let mut rng = Rng::stream(seed, 0, "digit-net-init");
+    for name in names {
+        let var = &data[name];
+        let dims = var.dims().to_vec();
+        let n: usize = dims.iter().product();
+        let values: Vec<f32> = if name.ends_with("bias") {
+            vec![0.0; n]
+        } else {
+            let fan_in: usize = dims[1..].iter().product();
+            let bound = (6.0 / fan_in as f32).sqrt();
+            (0..n).map(|_| rng.range_f32(-bound, bound)).collect()
+        };
+        var.set(&Tensor::from_vec(values, dims, &Device::Cpu)?)?;
+    }
+    Ok(())
+}
+
+/// Line accuracy and character error rate of `net` on `data`.
+fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<(f64, f64)> {
+    let (mut exact, mut errors, mut chars) = (0usize, 0usize, 0usize);
+    for idx in batches(data, 64) {
+        let items: Vec<(Vec<f32>, usize)> = idx.iter().map(|&i| data[i].input.clone()).collect();
+        let logits = net.forward(&digits::batch(&items, &Device::Cpu)?)?;
+        let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
+        for (&i, seq) in idx.iter().zip(lp) {
+            let read = digits::text(&digits::decode(
+                &seq[..data[i].input.1 / digits::COLUMN_STRIDE],
+            ));
+            let truth = &data[i].text;
+            exact += usize::from(&read == truth);
+            errors += crate::synth_cmd::edit_distance(truth, &read);
+            chars += truth.chars().count();
+        }
+    }
+    Ok((
+        exact as f64 / data.len().max(1) as f64,
+        errors as f64 / chars.max(1) as f64,
+    ))
+}
+
+/// Trains and writes the weights.
+pub fn train_digits(args: &TrainDigitsArgs) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let train = lines(args.seed, args.samples)?;
+    let valid = lines(args.seed + 1000, args.validation)?;
+    eprintln!(
+        "{} training and {} validation lines drawn in {:.1} s",
+        train.len(),
+        valid.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let device = Device::Cpu;
+    let varmap = VarMap::new();
+    let net = DigitNet::new(VarBuilder::from_varmap(&varmap, DType::F32, &device))?;
+    init_weights(&varmap, args.seed)?;
+    let mut opt = AdamW::new(
+        varmap.all_vars(),
+        ParamsAdamW {
+            lr: args.lr,
+            weight_decay: 1e-4,
+            ..Default::default()
+        },
+    )?;
+    let mut plan = batches(&train, args.batch);
+    let steps_total = (plan.len() * args.epochs) as f64;
+    let mut rng = Rng::stream(args.seed, 0, "digit-batches");
+    let mut step = 0f64;
+    for epoch in 0..args.epochs {
+        // Shuffle the batch order (Fisher-Yates with the seeded generator).
+        for i in (1..plan.len()).rev() {
+            let j = rng.range_u32(0, i as u32) as usize;
+            plan.swap(i, j);
+        }
+        let (mut loss_sum, mut counted) = (0f64, 0usize);
+        let epoch_start = Instant::now();
+        for idx in &plan {
+            let progress = step / steps_total;
+            let lr =
+                args.lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()));
+            opt.set_learning_rate(lr);
+            step += 1.0;
+            let items: Vec<(Vec<f32>, usize)> =
+                idx.iter().map(|&i| train[i].input.clone()).collect();
+            let logits = net.forward(&digits::batch(&items, &device)?)?;
+            let (b, t, c) = logits.dims3()?;
+            let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
+            let mut grad = vec![0f32; b * t * c];
+            for (k, (&i, seq)) in idx.iter().zip(&lp).enumerate() {
+                if let Some((loss, g)) = digits::ctc_loss_and_grad(seq, &train[i].label) {
+                    loss_sum += loss as f64;
+                    counted += 1;
+                    for (tt, row) in g.iter().enumerate() {
+                        let o = (k * t + tt) * c;
+                        grad[o..o + c].copy_from_slice(row);
+                    }
+                }
+            }
+            // d(loss)/d(logits) is known: a surrogate whose gradient it is.
+            let g = Tensor::from_vec(grad, (b, t, c), &device)?.affine(1.0 / b as f64, 0.0)?;
+            let surrogate = (logits * g)?.sum_all()?;
+            opt.backward_step(&surrogate)?;
+        }
+        let (exact, cer) = evaluate(&net, &valid)?;
+        eprintln!(
+            "epoch {}/{}: loss {:.4}, validation exact {:.2} %, CER {:.3} % ({:.0} s)",
+            epoch + 1,
+            args.epochs,
+            loss_sum / counted.max(1) as f64,
+            exact * 100.0,
+            cer * 100.0,
+            epoch_start.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(dir) = args.out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    varmap
+        .save(&args.out)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    let bytes = std::fs::read(&args.out)?;
+    use sha2::Digest;
+    println!(
+        "wrote {} ({} bytes, sha256 {}) in {:.0} s; {CLASSES} classes",
+        args.out.display(),
+        bytes.len(),
+        hex::encode(sha2::Sha256::digest(&bytes)),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Golden test: the ID-front reader on the fixed synthetic set (seed 2026, 20 cards clean and
+//! 20 photographed: perspective, blur, noise, JPEG), with floors under the measured accuracy.
+//! `hawiya eval id-front` gives the full table on larger sets.
+
+mod common;
+
+use hawiya_ocr::id_front::{edit_distance, read_front_photo, FrontOutcome};
+use hawiya_synth::{Degradation, DocType, Generator};
+
+struct Score {
+    cards: usize,
+    id_exact: usize,
+    birth_exact: usize,
+    name_errors: usize,
+    name_chars: usize,
+    address_errors: usize,
+    address_chars: usize,
+}
+
+fn score(degradations: &[Degradation]) -> Score {
+    let models = common::models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
+    let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None).unwrap();
+    let reader = hawiya_ocr::IdReader::load(1).unwrap();
+    let g = Generator::new(Some(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/faces/tune"
+    ))))
+    .unwrap();
+    let check = |photo: &image::RgbImage| -> Option<f32> {
+        let faces = face.detect(photo).ok()?;
+        faces
+            .iter()
+            .map(|f| f.score)
+            .filter(|&s| s >= 0.6)
+            .reduce(f32::max)
+    };
+    let mut s = Score {
+        cards: 0,
+        id_exact: 0,
+        birth_exact: 0,
+        name_errors: 0,
+        name_chars: 0,
+        address_errors: 0,
+        address_chars: 0,
+    };
+    for index in 0..20 {
+        let sample = g
+            .generate(DocType::IdFront, 2026, index, degradations)
+            .unwrap();
+        let truth = |k: &str| sample.truth.fields[k].as_str().unwrap().to_string();
+        let outcome = read_front_photo(
+            &sample.image,
+            &reader.digits,
+            &reader.tesseract,
+            &check,
+            hawiya_synth::reference_date(),
+        )
+        .unwrap();
+        let fields = match outcome {
+            FrontOutcome::Front { text, .. } => text.fields(),
+            _ => serde_json::Map::new(),
+        };
+        let read = |k: &str| {
+            fields
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        s.cards += 1;
+        s.id_exact += usize::from(read("idNumber") == truth("idNumber"));
+        s.birth_exact += usize::from(read("dateOfBirth") == truth("dateOfBirth"));
+        for k in ["first_name", "last_names"] {
+            s.name_errors += edit_distance(&truth(k), &read(k));
+            s.name_chars += truth(k).chars().count();
+        }
+        for k in ["address_1", "address_2"] {
+            s.address_errors += edit_distance(&truth(k), &read(k));
+            s.address_chars += truth(k).chars().count();
+        }
+    }
+    eprintln!(
+        "{degradations:?}: idNumber {}/{}, dateOfBirth {}/{}, names CER {:.2} %, address CER {:.2} %",
+        s.id_exact,
+        s.cards,
+        s.birth_exact,
+        s.cards,
+        100.0 * s.name_errors as f64 / s.name_chars as f64,
+        100.0 * s.address_errors as f64 / s.address_chars as f64
+    );
+    s
+}
+
+#[test]
+fn fixed_set_clean() {
+    let s = score(&[]);
+    assert!(s.id_exact >= 19, "idNumber {}/20", s.id_exact);
+    assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
+    assert!(s.name_errors * 100 <= s.name_chars * 5, "names");
+    assert!(s.address_errors * 100 <= s.address_chars * 8, "address");
+}
+
+#[test]
+fn fixed_set_photographed() {
+    let s = score(&[
+        Degradation::Perspective,
+        Degradation::Blur,
+        Degradation::Noise,
+        Degradation::Jpeg,
+    ]);
+    assert!(s.id_exact >= 19, "idNumber {}/20", s.id_exact);
+    assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
+    assert!(s.name_errors * 100 <= s.name_chars * 8, "names");
+    assert!(s.address_errors * 100 <= s.address_chars * 12, "address");
+}
