@@ -257,3 +257,56 @@ pub fn screen(
             .collect(),
     }
 }
+
+/// Screens the holder of a transaction's ID front (the latest `id_front` step's name, number
+/// and birth date) for the liveness step. `Ok(None)` when AML is not configured for the
+/// tenant (no list visible, or none loaded yet) or the transaction holds no read ID front.
+pub async fn screen_transaction_holder(
+    state: &crate::AppState,
+    tenant_id: &str,
+    transaction_id: &str,
+) -> crate::envelope::ApiResult<Option<serde_json::Value>> {
+    if !state.aml.is_loaded() {
+        return Ok(None);
+    }
+    let lists = state.aml.visible_to(tenant_id);
+    if lists.is_empty() {
+        return Ok(None);
+    }
+    let steps = state.store.steps(tenant_id, transaction_id).await?;
+    let Some(front) = steps
+        .iter()
+        .rev()
+        .find(|s| s.step_type == "id_front")
+        .map(|s| &s.result["data"])
+    else {
+        return Ok(None);
+    };
+    let text = |k: &str| {
+        front[k]
+            .as_str()
+            .map(str::to_string)
+            .filter(|v| !v.is_empty())
+    };
+    let Some(name) = text("name") else {
+        return Ok(None);
+    };
+    let query = Query {
+        name,
+        national_id: text("idNumber"),
+        birth_date: text("dateOfBirth"),
+    };
+    let person = person_key(&query.name, query.national_id.as_deref());
+    let reviews = state.store.aml_reviews_for(tenant_id, &person).await?;
+    let threshold = state
+        .config
+        .aml_threshold
+        .unwrap_or(hawiya_aml::DEFAULT_THRESHOLD);
+    let screening = state
+        .engines
+        .run(move || screen(&lists, &query, &reviews, threshold))
+        .await?;
+    Ok(Some(
+        serde_json::json!({ "AML_matched": screening.matched, "data": screening.data }),
+    ))
+}

@@ -165,3 +165,83 @@ fn checks_and_wrong_documents() {
     r.assert_error(422, 5007);
     assert_eq!(s.transaction_count(&t), before + 1);
 }
+
+#[test]
+fn liveness_screens_the_card_holder_when_aml_is_configured() {
+    let s = Server::start_with(&[("HAWIYA_AML_REFRESH_SECS", "1")]);
+    let t = s.tenant("idaml");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let g = generator();
+    let card = g.generate(DocType::IdFront, SEED, 6, &[]).unwrap();
+    let r = s.post(
+        "/v1/ocr/id/front",
+        &key,
+        &json!({"image": jpeg_b64(&card.image)}),
+    );
+    let tx = r.ok_data()["transaction_id"].as_str().unwrap().to_string();
+    // The tenant's own blacklist names the holder.
+    let files = tempfile::tempdir().unwrap();
+    let list = files.path().join("blacklist.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "name,national_id\n{},{}\n",
+            truth(&card, "name"),
+            truth(&card, "idNumber")
+        ),
+    )
+    .unwrap();
+    let out = s.cli(&[
+        "aml",
+        "import",
+        "csv",
+        list.to_str().unwrap(),
+        "--tenant",
+        &t.name,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Three frames of someone (not the holder: 6606 too); AML screens the holder.
+    let frames: Vec<String> = {
+        let dir = tempfile::tempdir().unwrap();
+        let out = s.cli(&[
+            "synth-frames",
+            "--face",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../testdata/faces/eval-sample/img20.jpg"
+            ),
+            "--seed",
+            "3",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        (1..=3)
+            .map(|i| b64(&std::fs::read(dir.path().join(format!("face_{i}.jpg"))).unwrap()))
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let r = s.post(
+            "/v1/ocr/liveness/multi",
+            &key,
+            &json!({"transaction_id": tx, "face_1": frames[0], "face_2": frames[1], "face_3": frames[2]}),
+        );
+        let aml = &r.body["services"]["AML"];
+        if !aml.is_null() {
+            assert_eq!(aml["AML_matched"], true, "{}", r.text);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "AML never screened: {}",
+            r.text
+        );
+        // (Sending the same frames again is a replay finding; AML does not depend on it.)
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}

@@ -23,7 +23,7 @@ use hawiya_core::codes::{self, ErrorCode};
 use hawiya_face::align::cosine;
 use hawiya_face::engine::{FaceAnalysis, FaceRole};
 use hawiya_face::liveness::{assess, Decision, FrameEvidence, LivenessVerdict};
-use hawiya_store::NewStep;
+use hawiya_store::{NewStep, TransactionRef};
 use hawiya_vision::DecodedImage;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -279,6 +279,13 @@ pub async fn liveness_multi(
         verdict.decision = Decision::NotLive;
     }
 
+    // AML on the ID holder, when the tenant has lists and the transaction a read ID front.
+    let aml = match &transaction {
+        TransactionRef::Existing(id) => {
+            crate::aml::screen_transaction_holder(&state, &tenant.id, id).await?
+        }
+        TransactionRef::New { .. } => None,
+    };
     let is_live = verdict.decision == Decision::Live;
     let is_matched = id_similarity >= threshold;
     let mut validation_errors: Vec<ValidationError> = Vec::new();
@@ -310,6 +317,7 @@ pub async fn liveness_multi(
             Decision::InsufficientEvidence => None,
         },
         liveness: Some(is_live),
+        aml,
         ..Services::default()
     };
     let s = &verdict.signals;
