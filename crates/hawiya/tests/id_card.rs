@@ -245,3 +245,51 @@ fn liveness_screens_the_card_holder_when_aml_is_configured() {
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
 }
+
+/// Latency of `/v1/ocr/id/front` for a 1600×1000 JPEG card photo (a measurement, not a check:
+/// `cargo test --release -p hawiya --test id_card -- --ignored --nocapture`).
+#[test]
+#[ignore = "measurement; run in release"]
+fn http_latency_of_a_1600x1000_photo() {
+    let s = Server::start();
+    let t = s.tenant("idlat");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let g = generator();
+    let mut times = Vec::new();
+    for index in 0..22 {
+        let sample = g
+            .generate(
+                DocType::IdFront,
+                SEED + 1,
+                index,
+                &[Degradation::Perspective],
+            )
+            .unwrap();
+        let photo = image::imageops::resize(
+            &sample.image,
+            1600,
+            1000,
+            image::imageops::FilterType::Triangle,
+        );
+        let body = json!({"image": jpeg_b64(&photo)});
+        let start = std::time::Instant::now();
+        let r = s.post("/v1/ocr/id/front", &key, &body);
+        let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+        assert_eq!(
+            r.ok_data()["idNumber"],
+            truth(&sample, "idNumber"),
+            "{}",
+            r.text
+        );
+        if index >= 2 {
+            times.push(elapsed);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "id/front, 1600×1000 JPEG: median {:.1} ms, p95 {:.1} ms over {}",
+        times[times.len() / 2],
+        times[(times.len() - 1) * 95 / 100],
+        times.len()
+    );
+}
