@@ -65,6 +65,21 @@ pub fn clean_arabic(text: &str) -> String {
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+fn has_digit(word: &str) -> bool {
+    word.chars()
+        .any(|c| c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c))
+}
+
+/// A name line: Arabic words only (a name has no digits; Tesseract sometimes reads a short
+/// name or a speck as `0`).
+pub fn clean_name(text: &str) -> String {
+    clean_arabic(text)
+        .split_whitespace()
+        .filter(|w| !has_digit(w) && *w != "-")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn has_arabic_letter(word: &str) -> bool {
     word.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c))
 }
@@ -167,7 +182,7 @@ pub fn merge_numbers(tesseract: &str, numbers: &[Option<String>]) -> String {
             .iter()
             .zip(&in_reading_order)
             .map(|(w, n)| match n {
-                Some(n) if !has_arabic_letter(w) => n.clone(),
+                Some(n) if !has_arabic_letter(w) || has_digit(w) => n.clone(),
                 _ => w.to_string(),
             })
             .collect::<Vec<_>>()
@@ -272,8 +287,8 @@ pub fn read_front(
     let line = |roi: Roi| -> anyhow::Result<String> {
         Ok(clean_arabic(&tesseract.read_line(&grey(card, roi))?))
     };
-    let first_name = line(layout::FRONT_FIRST_NAME)?;
-    let last_names = line(layout::FRONT_LAST_NAMES)?;
+    let first_name = clean_name(&line(layout::FRONT_FIRST_NAME)?);
+    let last_names = clean_name(&line(layout::FRONT_LAST_NAMES)?);
     let street = clean_arabic(&tesseract.read_line(&address_1_crop)?);
     let address_1 = merge_numbers(&street, &numbers);
     let address_2 = line(layout::FRONT_ADDRESS_2)?;
@@ -573,12 +588,24 @@ mod tests {
             merge_numbers("1 ش عباس", &[None, None, n("٢٤٧")]),
             "٢٤٧ ش عباس"
         );
+        // A token Tesseract read as letters and digits mixed is a number too.
+        assert_eq!(
+            merge_numbers("ش الترعة 9م", &[n("٢٢٩"), None, None]),
+            "ش الترعة ٢٢٩"
+        );
         // Counts differ: non-letter tokens are replaced in order, extra ones dropped.
         assert_eq!(
             merge_numbers("١ ش عباس العقاد", &[n("٢٤٧")]),
             "٢٤٧ ش عباس العقاد"
         );
         assert_eq!(merge_numbers("ش عباس", &[]), "ش عباس");
+    }
+
+    #[test]
+    fn names_lose_digits_and_specks() {
+        assert_eq!(clean_name("قتحي 000"), "قتحي");
+        assert_eq!(clean_name("0"), "");
+        assert_eq!(clean_name("عبد الله"), "عبد الله");
     }
 
     #[test]
