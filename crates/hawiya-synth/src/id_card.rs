@@ -45,16 +45,8 @@ pub fn front(
     let mut pm = Pixmap::new(W, H).ok_or_else(|| anyhow::anyhow!("pixmap"))?;
     let masks = g.id_masks();
     let mask = &masks[r.range_u32(0, masks.len() as u32 - 1) as usize];
-    let c0 = [
-        r.range_u32(200, 222) as u8,
-        r.range_u32(214, 232) as u8,
-        r.range_u32(226, 242) as u8,
-    ];
-    let c1 = [
-        r.range_u32(226, 242) as u8,
-        r.range_u32(216, 232) as u8,
-        r.range_u32(192, 210) as u8,
-    ];
+    let c0 = r.rgb([(200, 222), (214, 232), (226, 242)]);
+    let c1 = r.rgb([(226, 242), (216, 232), (192, 210)]);
     draw::paint_background(
         &mut pm,
         mask,
@@ -195,16 +187,8 @@ pub fn back(
     let mut pm = Pixmap::new(W, H).ok_or_else(|| anyhow::anyhow!("pixmap"))?;
     let masks = g.id_masks();
     let mask = &masks[r.range_u32(0, masks.len() as u32 - 1) as usize];
-    let c0 = [
-        r.range_u32(236, 248) as u8,
-        r.range_u32(226, 238) as u8,
-        r.range_u32(186, 206) as u8,
-    ];
-    let c1 = [
-        r.range_u32(226, 240) as u8,
-        r.range_u32(216, 230) as u8,
-        r.range_u32(170, 192) as u8,
-    ];
+    let c0 = r.rgb([(236, 248), (226, 238), (186, 206)]);
+    let c1 = r.rgb([(226, 240), (216, 230), (170, 192)]);
     draw::paint_background(&mut pm, mask, c0, c1, [190, 150, 90], r.range_f32(0.2, 0.4));
 
     let fonts = &g.fonts;

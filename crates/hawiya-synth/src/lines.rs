@@ -102,16 +102,8 @@ impl Generator {
             r.range_u32(0, id_card::H.saturating_sub(h)),
         );
         let window = mask.window(ox, oy, w, h);
-        let c0 = [
-            r.range_u32(195, 235) as u8,
-            r.range_u32(205, 235) as u8,
-            r.range_u32(210, 245) as u8,
-        ];
-        let c1 = [
-            r.range_u32(215, 245) as u8,
-            r.range_u32(210, 235) as u8,
-            r.range_u32(185, 215) as u8,
-        ];
+        let c0 = r.rgb([(195, 235), (205, 235), (210, 245)]);
+        let c1 = r.rgb([(215, 245), (210, 235), (185, 215)]);
         draw::paint_background(
             &mut pm,
             &window,

@@ -73,16 +73,8 @@ pub fn data_page(g: &Generator, seed: u64, index: u32) -> anyhow::Result<Rendere
     let mut pm = Pixmap::new(W, H).ok_or_else(|| anyhow::anyhow!("pixmap"))?;
     let masks = g.passport_masks();
     let mask = &masks[r.range_u32(0, masks.len() as u32 - 1) as usize];
-    let c0 = [
-        r.range_u32(222, 236) as u8,
-        r.range_u32(228, 240) as u8,
-        r.range_u32(214, 226) as u8,
-    ];
-    let c1 = [
-        r.range_u32(236, 248) as u8,
-        r.range_u32(226, 238) as u8,
-        r.range_u32(206, 222) as u8,
-    ];
+    let c0 = r.rgb([(222, 236), (228, 240), (214, 226)]);
+    let c1 = r.rgb([(236, 248), (226, 238), (206, 222)]);
     draw::paint_background(
         &mut pm,
         mask,

@@ -77,6 +77,11 @@ impl Rng {
         lo + (self.next_u64() % span) as u32
     }
 
+    /// A colour with each channel uniform in its inclusive range (drawn red, green, blue).
+    pub fn rgb(&mut self, ranges: [(u32, u32); 3]) -> [u8; 3] {
+        ranges.map(|(lo, hi)| self.range_u32(lo, hi) as u8)
+    }
+
     /// `true` with probability `p`.
     pub fn chance(&mut self, p: f32) -> bool {
         self.f32() < p
