@@ -20,6 +20,8 @@ pub const THRESHOLD_MARGIN: f32 = 0.035;
 
 /// Smallest usable face: distance between the eyes in pixels.
 pub const MIN_EYE_DISTANCE: f32 = 10.0;
+/// Smallest detector score for a face in an ID card's photo area.
+pub const ID_PHOTO_MIN_SCORE: f32 = 0.6;
 
 /// Below this variance of the Laplacian on the aligned 112×112 face a selfie is too blurry.
 /// Sharp photos score about 900-1800; the ID-photo simulation of the benchmark (a 70-px face,
@@ -112,6 +114,17 @@ impl FaceEngine {
     /// The match threshold in effect.
     pub fn threshold(&self) -> f32 {
         self.threshold
+    }
+
+    /// The best detector score of a face in `img`, if one reaches [`ID_PHOTO_MIN_SCORE`]:
+    /// whether an ID card's photo area holds a face (the card readers' way-up cue).
+    pub fn photo_face_score(&self, img: &RgbImage) -> Option<f32> {
+        let faces = self.detect(img).ok()?;
+        faces
+            .iter()
+            .map(|f| f.score)
+            .filter(|&s| s >= ID_PHOTO_MIN_SCORE)
+            .reduce(f32::max)
     }
 
     /// Every face in the image, best score first (original-image pixels).

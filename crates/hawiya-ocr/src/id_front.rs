@@ -231,12 +231,13 @@ fn ink_segments(line: &GrayImage, min_gap: u32) -> Vec<(u32, u32)> {
     segments
 }
 
-/// Reads the fields of a rectified front.
+/// Reads the fields of a rectified front whose number line was already read and repaired
+/// (choosing the way up needs it first).
 pub fn read_front(
     card: &RgbImage,
+    id_number: NidReading,
     net: &DigitNet,
     tesseract: &TesseractPool,
-    today: NaiveDate,
 ) -> anyhow::Result<FrontText> {
     let address_1_crop = grey(card, layout::FRONT_ADDRESS_1);
     // Words of address line 1, left to right; numbers among them (house, building) are read
@@ -251,15 +252,11 @@ pub fn read_front(
             image::imageops::crop_imm(&address_1_crop, x0, 0, x1 - x0, h).to_image()
         })
         .collect();
-    let mut crops = vec![
-        grey(card, layout::FRONT_ID_NUMBER),
-        grey(card, layout::FRONT_BIRTH_DATE),
-    ];
+    let mut crops = vec![grey(card, layout::FRONT_BIRTH_DATE)];
     crops.extend(words.iter().cloned());
-    let mut scored = digits::read_lines_scored(net, &crops)?;
-    let id_number = repair_nid(&scored[0], today);
-    let birth_line = scored[1].clone();
-    let read: Vec<Vec<ReadChar>> = scored.drain(1..).map(|l| l.chars).collect();
+    let scored = digits::read_lines_scored(net, &crops)?;
+    let birth_line = scored[0].clone();
+    let read: Vec<Vec<ReadChar>> = scored.into_iter().map(|l| l.chars).collect();
     let birth_date_printed = digits::text(&read[0]);
     // Does the printed date look like the number's date? Judged by likelihood, not by the
     // greedy string, so a blurred "1999" read as "199" is no mismatch.
@@ -390,18 +387,21 @@ pub fn read_front_photo(
             grey(&flipped, layout::FRONT_ID_NUMBER),
         ],
     )?;
-    let way_score = |line: &LineRead, face: Option<f32>| -> f32 {
-        let valid = matches!(repair_nid(line, today).parsed, Ok(n) if n.checksum_valid);
+    let numbers = [repair_nid(&lines[0], today), repair_nid(&lines[1], today)];
+    let way_score = |line: &LineRead, number: &NidReading, face: Option<f32>| -> f32 {
+        let valid = matches!(&number.parsed, Ok(n) if n.checksum_valid);
         let sureness = line.chars.iter().map(|c| c.prob).sum::<f32>() / 14.0;
         f32::from(u8::from(valid)) * 10.0 + face.map_or(0.0, |f| 1.0 + f) + sureness.min(1.0)
     };
-    let (card, photo_found) = if way_score(&lines[1], face_flipped) > way_score(&lines[0], face_up)
-    {
-        (flipped, face_flipped.is_some())
+    let flip = way_score(&lines[1], &numbers[1], face_flipped)
+        > way_score(&lines[0], &numbers[0], face_up);
+    let [number_up, number_flipped] = numbers;
+    let (card, id_number, photo_found) = if flip {
+        (flipped, number_flipped, face_flipped.is_some())
     } else {
-        (upright, face_up.is_some())
+        (upright, number_up, face_up.is_some())
     };
-    let text = read_front(&card, net, tesseract, today)?;
+    let text = read_front(&card, id_number, net, tesseract)?;
     Ok(FrontOutcome::Front {
         card,
         text: Box::new(text),

@@ -30,6 +30,7 @@ pub struct Engines {
     id_reader_error: Mutex<Option<String>>,
     status: Mutex<EngineStatus>,
     slots: Arc<Semaphore>,
+    slot_count: usize,
 }
 
 impl Engines {
@@ -41,6 +42,7 @@ impl Engines {
             id_reader_error: Mutex::new(None),
             status: Mutex::new(EngineStatus::Loading),
             slots: Arc::new(Semaphore::new(slots.max(1))),
+            slot_count: slots.max(1),
         }
     }
 
@@ -59,10 +61,7 @@ impl Engines {
             let face = FaceEngine::load(&runtime, &dir, config.face_match_threshold)?;
             let _ = self.face.set(face);
             // The ID readers fail alone (e.g. Tesseract not installed): face work goes on.
-            let slots = config
-                .inference_slots
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            match hawiya_ocr::IdReader::load(slots) {
+            match hawiya_ocr::IdReader::load(self.slot_count) {
                 Ok(reader) => {
                     let _ = self.id_reader.set(reader);
                 }

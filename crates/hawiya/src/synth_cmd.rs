@@ -92,14 +92,7 @@ impl Reader for IdFrontReader {
         &self,
         image: &image::RgbImage,
     ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
-        let check = |photo: &image::RgbImage| -> Option<f32> {
-            let faces = self.face.detect(photo).ok()?;
-            faces
-                .iter()
-                .map(|f| f.score)
-                .filter(|&s| s >= 0.6)
-                .reduce(f32::max)
-        };
+        let check = |photo: &image::RgbImage| self.face.photo_face_score(photo);
         let outcome = hawiya_ocr::id_front::read_front_photo(
             image,
             &self.ocr.digits,

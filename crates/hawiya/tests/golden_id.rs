@@ -27,14 +27,7 @@ fn score(degradations: &[Degradation]) -> Score {
         "/../../testdata/faces/tune"
     ))))
     .unwrap();
-    let check = |photo: &image::RgbImage| -> Option<f32> {
-        let faces = face.detect(photo).ok()?;
-        faces
-            .iter()
-            .map(|f| f.score)
-            .filter(|&s| s >= 0.6)
-            .reduce(f32::max)
-    };
+    let check = |photo: &image::RgbImage| face.photo_face_score(photo);
     let mut s = Score {
         cards: 0,
         id_exact: 0,

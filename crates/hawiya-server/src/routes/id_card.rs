@@ -25,9 +25,6 @@ use hawiya_ocr::id_front::{read_front_photo, Finding, FrontOutcome};
 use hawiya_store::NewStep;
 use serde_json::{json, Value};
 
-/// Smallest detector score for the face in the card's photo area.
-const PHOTO_FACE_MIN_SCORE: f32 = 0.6;
-
 fn validation(f: &Finding) -> ValidationError {
     let message = codes::by_number(f.code)
         .map(|c| c.message.to_string())
@@ -72,14 +69,7 @@ pub async fn id_front(
             let reader = engines
                 .id_reader()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
-            let check = |photo: &image::RgbImage| -> Option<f32> {
-                let faces = face.detect(photo).ok()?;
-                faces
-                    .iter()
-                    .map(|f| f.score)
-                    .filter(|&s| s >= PHOTO_FACE_MIN_SCORE)
-                    .reduce(f32::max)
-            };
+            let check = |photo: &image::RgbImage| face.photo_face_score(photo);
             let outcome = read_front_photo(
                 &decoded.image.to_rgb8(),
                 &reader.digits,
