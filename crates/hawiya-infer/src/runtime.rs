@@ -19,7 +19,8 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Loads `libonnxruntime.so` from `models_dir` and creates the environment.
+    /// Loads `libonnxruntime.so` from `models_dir` and creates the environment (or shares
+    /// the one an earlier load of this process created).
     /// `slots` is how many inferences may run at once (defaults to the number of cores).
     pub fn load(models_dir: &Path, slots: Option<usize>) -> anyhow::Result<Self> {
         let lib = models_dir.join(crate::manifest::ONNXRUNTIME_LIB);
@@ -28,18 +29,30 @@ impl Runtime {
             "{} is missing: run `hawiya models fetch`",
             lib.display()
         );
-        let env = ort::init_from(&lib)
-            .with_context(|| format!("loading {}", lib.display()))?
-            .with_name("hawiya")
-            .build()
-            .context("creating the ONNX Runtime environment")?;
+        // ONNX Runtime (through `ort`) allows one environment per process, ever: a second
+        // one fails ("only one environment is allowed per process") even after the first
+        // was dropped. So the first is kept for the process and every load shares it.
+        static ENV: Mutex<Option<Arc<ort::environment::Environment>>> = Mutex::new(None);
+        let mut shared = ENV.lock().unwrap_or_else(|e| e.into_inner());
+        let env = match shared.as_ref() {
+            Some(env) => env.clone(),
+            None => {
+                let env = Arc::new(
+                    ort::init_from(&lib)
+                        .with_context(|| format!("loading {}", lib.display()))?
+                        .with_name("hawiya")
+                        .build()
+                        .context("creating the ONNX Runtime environment")?,
+                );
+                *shared = Some(env.clone());
+                env
+            }
+        };
+        drop(shared);
         let slots = slots
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
             .max(1);
-        Ok(Self {
-            env: Arc::new(env),
-            slots,
-        })
+        Ok(Self { env, slots })
     }
 
     /// How many inferences may run at once.

@@ -27,6 +27,39 @@ pub struct NidReading {
     pub min_prob: f32,
 }
 
+impl NidReading {
+    /// The number's findings: its structure (3001, 3002, 3003 as the parser names them) or
+    /// its check digit (3001); none for a valid number.
+    pub fn findings(&self) -> Vec<Finding> {
+        match &self.parsed {
+            Err(e) => vec![Finding {
+                field: Some(e.field()),
+                value: Some(self.raw.clone()),
+                code: e.code(),
+            }],
+            Ok(n) if !n.checksum_valid => vec![Finding {
+                field: Some("idNumber"),
+                value: Some(n.digits.clone()),
+                code: hawiya_core::codes::INVALID_ID_NUMBER.code,
+            }],
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    /// The number when it is valid (structure and check digit).
+    pub fn valid(&self) -> Option<&NationalId> {
+        self.parsed.as_ref().ok().filter(|n| n.checksum_valid)
+    }
+
+    /// The API's `idNumber`: the parsed digits, else the raw reading.
+    pub fn api_value(&self) -> String {
+        self.parsed
+            .as_ref()
+            .map(|n| n.digits.clone())
+            .unwrap_or_else(|_| self.raw.clone())
+    }
+}
+
 /// The text fields of a card front.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontText {
@@ -49,7 +82,7 @@ pub struct FrontText {
 }
 
 /// The grey crop of a field.
-fn grey(card: &RgbImage, roi: Roi) -> GrayImage {
+pub(crate) fn grey(card: &RgbImage, roi: Roi) -> GrayImage {
     DynamicImage::ImageRgb8(layout::crop(card, roi)).to_luma8()
 }
 
@@ -86,7 +119,7 @@ fn has_arabic_letter(word: &str) -> bool {
 
 /// How much less likely (in nats of CTC negative log-likelihood) than the greedy reading a
 /// repaired number may be.
-const REPAIR_MAX_COST: f32 = 8.0;
+pub(crate) const REPAIR_MAX_COST: f32 = 8.0;
 /// The same for a digit doubled next to its twin (a merged repeat).
 const REPAIR_TWIN_MAX_COST: f32 = 20.0;
 /// How much more likely than the next valid candidate a repair must be.
@@ -200,37 +233,6 @@ pub fn merge_numbers(tesseract: &str, numbers: &[Option<String>]) -> String {
     out.join(" ")
 }
 
-/// Column ranges of ink in a line crop, separated by gaps at least `min_gap` wide.
-fn ink_segments(line: &GrayImage, min_gap: u32) -> Vec<(u32, u32)> {
-    let level = imageproc::contrast::otsu_level(line);
-    let (w, h) = line.dimensions();
-    let inked: Vec<bool> = (0..w)
-        .map(|x| (0..h).filter(|&y| line.get_pixel(x, y)[0] < level).count() as u32 >= 2)
-        .collect();
-    let mut segments: Vec<(u32, u32)> = Vec::new();
-    let mut x = 0;
-    while x < w {
-        if !inked[x as usize] {
-            x += 1;
-            continue;
-        }
-        let start = x;
-        let mut end = x;
-        let mut gap = 0;
-        while x < w && gap < min_gap {
-            if inked[x as usize] {
-                end = x;
-                gap = 0;
-            } else {
-                gap += 1;
-            }
-            x += 1;
-        }
-        segments.push((start, end + 1));
-    }
-    segments
-}
-
 /// Reads the fields of a rectified front whose number line was already read and repaired
 /// (choosing the way up needs it first).
 pub fn read_front(
@@ -243,7 +245,7 @@ pub fn read_front(
     // Words of address line 1, left to right; numbers among them (house, building) are read
     // by the digit recogniser, since Tesseract cannot read ٢-٩.
     let h = address_1_crop.height();
-    let words: Vec<GrayImage> = ink_segments(&address_1_crop, (h / 5).max(4))
+    let words: Vec<GrayImage> = crate::ink::ink_segments(&address_1_crop, (h / 5).max(4))
         .into_iter()
         .map(|(x0, x1)| {
             let pad = h / 6;
@@ -470,12 +472,7 @@ impl FrontText {
             "dateOfBirth",
             json!(nid.map(|n| n.birth_date.format("%Y-%m-%d").to_string())),
         );
-        put(
-            "idNumber",
-            json!(nid
-                .map(|n| n.digits.clone())
-                .unwrap_or_else(|| self.id_number.raw.clone())),
-        );
+        put("idNumber", json!(self.id_number.api_value()));
         put("gender", json!(nid.map(|n| n.gender.as_ar())));
         m
     }
@@ -483,27 +480,13 @@ impl FrontText {
     /// The checks' findings: the number's structure and check digit, and the printed birth
     /// date against the number's.
     pub fn findings(&self) -> Vec<Finding> {
-        let mut out = Vec::new();
-        match &self.id_number.parsed {
-            Err(e) => out.push(Finding {
-                field: Some(e.field()),
-                value: Some(self.id_number.raw.clone()),
-                code: e.code(),
-            }),
-            Ok(n) if !n.checksum_valid => out.push(Finding {
-                field: Some("idNumber"),
-                value: Some(n.digits.clone()),
-                code: hawiya_core::codes::INVALID_ID_NUMBER.code,
-            }),
-            Ok(_) => {
-                if self.birth_date_agrees == Some(false) {
-                    out.push(Finding {
-                        field: Some("dateOfBirth"),
-                        value: Some(self.birth_date_printed.replace('/', "-")),
-                        code: hawiya_core::codes::INVALID_BIRTH_DATE.code,
-                    });
-                }
-            }
+        let mut out = self.id_number.findings();
+        if out.is_empty() && self.birth_date_agrees == Some(false) {
+            out.push(Finding {
+                field: Some("dateOfBirth"),
+                value: Some(self.birth_date_printed.replace('/', "-")),
+                code: hawiya_core::codes::INVALID_BIRTH_DATE.code,
+            });
         }
         out
     }

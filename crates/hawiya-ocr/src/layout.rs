@@ -31,8 +31,24 @@ pub const FRONT_PHOTO: Roi = [30, 120, 300, 450];
 pub const BACK_ID_NUMBER: Roi = [470, 34, 994, 104];
 /// Back: release date `YYYY/MM` (top left).
 pub const BACK_RELEASE_DATE: Roi = [32, 38, 192, 100];
-/// Back: expiry date.
-pub const BACK_EXPIRY: Roi = [500, 390, 800, 452];
+/// Back: the expiry line (`البطاقة سارية حتى` and the date left of it); the date is the
+/// widest run of ink starting left of [`BACK_EXPIRY_DATE_MAX_X0`].
+pub const BACK_EXPIRY_LINE: Roi = [300, 388, 994, 456];
+/// Back: the expiry date starts left of this x (card pixels); the caption's words start
+/// right of it.
+pub const BACK_EXPIRY_DATE_MAX_X0: u32 = 700;
+/// Back: profession, first line.
+pub const BACK_JOB: Roi = [40, 148, 994, 220];
+/// Back: profession, second line (qualification or employer).
+pub const BACK_JOB_TITLE: Roi = [40, 218, 994, 282];
+/// Back: the gender word, rightmost on the status line.
+pub const BACK_GENDER: Roi = [750, 276, 994, 348];
+/// Back: religion, middle of the status line.
+pub const BACK_RELIGION: Roi = [530, 276, 752, 348];
+/// Back: marital status, left of the status line.
+pub const BACK_MARITAL: Roi = [290, 276, 530, 348];
+/// Back: the husband's name (married women only).
+pub const BACK_HUSBAND: Roi = [40, 342, 994, 404];
 /// Back: the barcode band.
 pub const BACK_BARCODE: Roi = [44, 470, 968, 610];
 

@@ -1,15 +1,19 @@
 //! Readers for the Egyptian national ID card (issue 5), built up in slices:
 //! card finding and rectification ([`card`]), the field boxes of the rectified card
 //! ([`layout`]), the Arabic-Indic digit recogniser ([`digits`]), Tesseract for Arabic text
-//! ([`tesseract`]), transliteration ([`translit`]) and the front reader ([`id_front`]).
+//! ([`tesseract`]), transliteration ([`translit`]), the back's vocabularies ([`vocab`]) and the front and back readers
+//! ([`id_front`], [`id_back`]).
 
 pub mod card;
 pub mod digits;
+pub mod id_back;
 pub mod id_front;
+pub mod ink;
 pub mod layout;
 pub mod spoof;
 pub mod tesseract;
 pub mod translit;
+pub mod vocab;
 
 /// Everything the ID readers need, loaded once: the digit network and a pool of Tesseract
 /// instances for Arabic.

@@ -2,8 +2,8 @@
 //!
 //! A photocopy or a black-and-white print of a card has lost the card's colours (the
 //! tinted guilloche, the coloured header), so its chroma over the card is close to zero. The
-//! cue is the mean chroma (max − min of R, G, B) over the card outside the photo, which
-//! may be black and white on a real card.
+//! cue is the mean chroma (max − min of R, G, B) over the card outside the parts a real card
+//! may print in black and white (the front's photo, the back's barcode).
 
 use crate::layout;
 use image::RgbImage;
@@ -14,9 +14,10 @@ use image::RgbImage;
 /// not measured yet.
 pub const PHOTOCOPY_MAX_CHROMA: f32 = 5.0;
 
-/// Mean chroma (0-255) of the card outside the photo area.
-pub fn card_chroma(card: &RgbImage) -> f32 {
-    let [px0, py0, px1, py1] = layout::FRONT_PHOTO;
+/// Mean chroma (0-255) of the card outside `plain`, the area a real card may print in
+/// black and white (the front's photo, the back's barcode).
+pub fn card_chroma(card: &RgbImage, plain: layout::Roi) -> f32 {
+    let [px0, py0, px1, py1] = plain;
     let (mut sum, mut n) = (0f64, 0usize);
     for (x, y, p) in card.enumerate_pixels() {
         if (px0..px1).contains(&x) && (py0..py1).contains(&y) {
@@ -30,10 +31,11 @@ pub fn card_chroma(card: &RgbImage) -> f32 {
     (sum / n.max(1) as f64) as f32
 }
 
-/// The spoofing reasons found on a rectified card (empty: none).
-pub fn document_spoof_reasons(card: &RgbImage) -> Vec<String> {
+/// The spoofing reasons found on a rectified card (empty: none); `plain` as in
+/// [`card_chroma`].
+pub fn document_spoof_reasons(card: &RgbImage, plain: layout::Roi) -> Vec<String> {
     let mut reasons = Vec::new();
-    if card_chroma(card) < PHOTOCOPY_MAX_CHROMA {
+    if card_chroma(card, plain) < PHOTOCOPY_MAX_CHROMA {
         reasons.push("photocopy".to_string());
     }
     reasons

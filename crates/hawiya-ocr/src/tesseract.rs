@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 use std::sync::{Arc, Condvar, Mutex};
 
+use crate::ink::{ink_band, Ink};
 use image::GrayImage;
 
 /// The library loaded when [`Tesseract::load`] is given none.
@@ -111,6 +112,8 @@ pub struct Tesseract {
     version: String,
 }
 
+/// Tesseract's parameter restricting the characters it may output.
+const WHITELIST: &str = "tessedit_char_whitelist";
 /// Images larger than this on a side (before or after scaling) are rejected: Tesseract
 /// keeps coordinates in 16-bit integers.
 const MAX_SIDE: u32 = 30_000;
@@ -121,13 +124,6 @@ const MIN_SIDE: u32 = 4;
 const BAND_HEIGHT: u32 = 48;
 /// White margin added on every side, as a fraction of [`BAND_HEIGHT`].
 const PAD_FRACTION: f32 = 0.25;
-/// A run of ink rows touching the top or bottom edge and separated from the rest by at
-/// least this fraction of the crop height belongs to a neighbouring line: dropped.
-const EDGE_GAP_FRACTION: f32 = 0.08;
-/// Minimum difference between the mean grey of the ink and of the background (0-255)
-/// for a crop to hold text; below it (blank paper, a faint pattern, sensor noise) the
-/// line reads as empty.
-const MIN_CONTRAST: f32 = 48.0;
 /// psm 7 readings under this confidence get a second, psm 8, reading.
 const SECOND_OPINION_BELOW: f32 = 80.0;
 /// Resolution reported to Tesseract (the card renders at about 300 dpi; for a single
@@ -238,6 +234,22 @@ impl Tesseract {
         Ok(if take_second { second } else { first })
     }
 
+    /// Reads one text line as [`Tesseract::read_line_detailed`] does, allowing only the
+    /// characters of `whitelist` (a closed vocabulary's letters and space).
+    pub fn read_line_limited(
+        &mut self,
+        line: &GrayImage,
+        whitelist: &str,
+    ) -> anyhow::Result<LineReading> {
+        anyhow::ensure!(
+            self.handle.set_variable(WHITELIST, whitelist),
+            "Tesseract does not know {WHITELIST}"
+        );
+        let out = self.read_line_detailed(line);
+        self.handle.set_variable(WHITELIST, "");
+        out
+    }
+
     /// One recognition of `img` (already padded, within the size limits) in mode `psm`.
     fn recognise(&mut self, img: &GrayImage, psm: c_int) -> anyhow::Result<LineReading> {
         let api = &self.handle.api;
@@ -334,6 +346,15 @@ impl TesseractPool {
         self.with(|t| t.read_line_detailed(line))
     }
 
+    /// Reads one text line of a closed vocabulary; see [`Tesseract::read_line_limited`].
+    pub fn read_line_limited(
+        &self,
+        line: &GrayImage,
+        whitelist: &str,
+    ) -> anyhow::Result<LineReading> {
+        self.with(|t| t.read_line_limited(line, whitelist))
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut Tesseract) -> T) -> T {
         // The lock guards only the free list; no user code runs under it, so a poisoned
         // lock still holds a consistent list.
@@ -394,26 +415,12 @@ fn prepare(line: &GrayImage) -> anyhow::Result<Option<GrayImage>> {
         w <= MAX_SIDE && h <= MAX_SIDE,
         "line image {w}x{h} is too large for Tesseract (at most {MAX_SIDE} px a side)"
     );
-    // Otsu splits ink from background; the border's median says which side is which.
-    let t = imageproc::contrast::otsu_level(line);
-    let (mut sum, mut n) = ([0f64; 2], [0u64; 2]);
-    for p in line.pixels() {
-        let bright = usize::from(p[0] > t);
-        sum[bright] += f64::from(p[0]);
-        n[bright] += 1;
-    }
-    if n[0] == 0 || n[1] == 0 {
+    let flat = crate::ink::flatten(line);
+    let line = &flat;
+    let Some(ink) = Ink::of(line) else {
         return Ok(None);
-    }
-    let (dark, bright) = (sum[0] / n[0] as f64, sum[1] / n[1] as f64);
-    if bright - dark < f64::from(MIN_CONTRAST) {
-        return Ok(None);
-    }
-    // Cut halfway between the two classes: Otsu's own level can sit at the edge of a
-    // class, where resampling would cross it.
-    let t = ((dark + bright) / 2.0) as u8;
-    let dark_ink = border_median(line) > t;
-    let is_ink = move |p: u8| (p <= t) == dark_ink;
+    };
+    let is_ink = |p: u8| ink.is_ink(p);
     let Some((x0, y0, x1, y1)) = ink_band(line, &is_ink) else {
         return Ok(None);
     };
@@ -445,64 +452,6 @@ fn prepare(line: &GrayImage) -> anyhow::Result<Option<GrayImage>> {
         }
     }
     Ok(Some(out))
-}
-
-/// The box `(x0, y0, x1, y1)` (exclusive ends) around the line's main band of ink: the
-/// run of inked rows with the most ink, with the other runs, except runs touching the top
-/// or bottom edge that a clear gap separates from the rest (parts of the neighbouring
-/// lines). `None` when there is no ink.
-fn ink_band(img: &GrayImage, is_ink: &impl Fn(u8) -> bool) -> Option<(u32, u32, u32, u32)> {
-    let (w, h) = img.dimensions();
-    let rows: Vec<u32> = img
-        .rows()
-        .map(|r| r.filter(|p| is_ink(p[0])).count() as u32)
-        .collect();
-    // (first row, end row, ink pixels) of each run of inked rows.
-    let mut runs: Vec<(u32, u32, u64)> = Vec::new();
-    let mut y = 0;
-    while y < h {
-        if rows[y as usize] == 0 {
-            y += 1;
-            continue;
-        }
-        let start = y;
-        let mut mass = 0u64;
-        while y < h && rows[y as usize] > 0 {
-            mass += u64::from(rows[y as usize]);
-            y += 1;
-        }
-        runs.push((start, y, mass));
-    }
-    let main = (0..runs.len()).max_by_key(|&i| runs[i].2)?;
-    let gap_min = h as f32 * EDGE_GAP_FRACTION;
-    let (mut lo, mut hi) = (0, runs.len());
-    if main > 0 && runs[0].0 == 0 && (runs[1].0 - runs[0].1) as f32 >= gap_min {
-        lo = 1;
-    }
-    if main + 1 < hi && runs[hi - 1].1 == h && (runs[hi - 1].0 - runs[hi - 2].1) as f32 >= gap_min {
-        hi -= 1;
-    }
-    let (y0, y1) = (runs[lo].0, runs[hi - 1].1);
-    let inked_column = |x: u32| (y0..y1).any(|y| is_ink(img.get_pixel(x, y)[0]));
-    let x0 = (0..w).find(|&x| inked_column(x))?;
-    let x1 = (0..w).rev().find(|&x| inked_column(x))? + 1;
-    Some((x0, y0, x1, y1))
-}
-
-/// The median grey of the image's outermost pixels (at least 1x1).
-fn border_median(img: &GrayImage) -> u8 {
-    let (w, h) = img.dimensions();
-    let mut border: Vec<u8> = Vec::with_capacity(2 * (w + h) as usize);
-    for x in 0..w {
-        border.push(img.get_pixel(x, 0)[0]);
-        border.push(img.get_pixel(x, h - 1)[0]);
-    }
-    for y in 1..h.saturating_sub(1) {
-        border.push(img.get_pixel(0, y)[0]);
-        border.push(img.get_pixel(w - 1, y)[0]);
-    }
-    let mid = border.len() / 2;
-    *border.select_nth_unstable(mid).1
 }
 
 /// Trims, collapses whitespace (newlines included) to single spaces and drops bidi
@@ -634,8 +583,9 @@ impl Handle {
         let (Ok(n), Ok(v)) = (CString::new(name), CString::new(value)) else {
             return false;
         };
-        // SAFETY: live handle; both strings NUL-terminated and copied by the call. Called
-        // only under INIT_LOCK, since some parameters (debug_file) are process-wide.
+        // SAFETY: live handle; both strings NUL-terminated and copied by the call.
+        // Process-wide parameters (debug_file) are set only under INIT_LOCK; per-instance
+        // ones (the character whitelist) only by the instance's one user (`&mut`).
         unsafe { (self.api.set_variable)(self.ptr.as_ptr(), n.as_ptr(), v.as_ptr()) != 0 }
     }
 }
@@ -655,41 +605,12 @@ impl Drop for Handle {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ink::tests::crop_with_neighbour;
 
     #[test]
     fn clean_text_collapses_and_strips_marks() {
         assert_eq!(clean_text("  أحمد\n\u{200F}محمد  \n"), "أحمد محمد");
         assert_eq!(clean_text("\u{200E} \n"), "");
-    }
-
-    /// A 200-grey crop with a 20-row "line" of ink in the middle and a sliver of the line
-    /// above touching the top edge.
-    fn crop_with_neighbour() -> GrayImage {
-        let mut img = GrayImage::from_pixel(120, 60, image::Luma([200]));
-        for y in 20..40 {
-            for x in 30..90 {
-                if (x + y) % 3 != 0 {
-                    img.put_pixel(x, y, image::Luma([20]));
-                }
-            }
-        }
-        for y in 0..3 {
-            for x in 5..60 {
-                img.put_pixel(x, y, image::Luma([20]));
-            }
-        }
-        img
-    }
-
-    #[test]
-    fn ink_band_drops_neighbouring_lines() {
-        let img = crop_with_neighbour();
-        assert_eq!(ink_band(&img, &|p| p < 100), Some((30, 20, 90, 40)));
-        // A dot above the line, close to it, stays in the band.
-        let mut img = img;
-        img.put_pixel(50, 17, image::Luma([20]));
-        assert_eq!(ink_band(&img, &|p| p < 100), Some((30, 17, 90, 40)));
-        assert_eq!(ink_band(&GrayImage::new(5, 5), &|p| p > 100), None);
     }
 
     #[test]

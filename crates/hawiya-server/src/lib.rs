@@ -146,7 +146,11 @@ impl Capability {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Capability::Face | Capability::Liveness | Capability::Aml | Capability::NationalIdFront
+            Capability::Face
+                | Capability::Liveness
+                | Capability::Aml
+                | Capability::NationalIdFront
+                | Capability::NationalIdBack
         )
     }
 
@@ -156,7 +160,11 @@ impl Capability {
             Capability::Aml if state.aml.is_loaded() => "ready",
             Capability::Aml => "loading",
             _ if !self.is_built() => "not_built",
-            Capability::NationalIdFront if state.engines.id_reader_error().is_some() => "failed",
+            Capability::NationalIdFront | Capability::NationalIdBack
+                if state.engines.id_reader_error().is_some() =>
+            {
+                "failed"
+            }
             _ => match state.engines.status() {
                 engines::EngineStatus::Ready => "ready",
                 engines::EngineStatus::Loading => "loading",
@@ -172,7 +180,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         // OCR and computer vision (spec §6).
         .route("/v1/ocr/id/front", post(id_card::id_front))
-        .route("/v1/ocr/id/back", post(ocr::id_back))
+        .route("/v1/ocr/id/back", post(id_card::id_back))
         .route("/v1/ocr/passport", post(ocr::passport))
         .route("/v1/ocr/car/license/front", post(ocr::car_license_front))
         .route("/v1/ocr/car/license/back", post(ocr::car_license_back))

@@ -95,7 +95,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "POST",
         "/v1/ocr/id/back",
         "ocr",
-        "National ID back (not built yet: 4004)",
+        "National ID back: card found, rectified and read (data: IdBackData fields, also under idBackData, with idFrontData of the transaction; 3101 when the sides' numbers differ)",
         Some("OcrRequest"),
         Access::ApiKey,
     ),

@@ -107,6 +107,29 @@ impl Reader for IdFrontReader {
     }
 }
 
+/// The national ID back reader, in process.
+struct IdBackReader {
+    ocr: hawiya_ocr::IdReader,
+}
+
+impl Reader for IdBackReader {
+    fn read(
+        &self,
+        image: &image::RgbImage,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        let outcome = hawiya_ocr::id_back::read_back_photo(
+            image,
+            &self.ocr.digits,
+            &self.ocr.tesseract,
+            hawiya_synth::reference_date(),
+        )?;
+        Ok(match outcome {
+            hawiya_ocr::id_back::BackOutcome::Back { text, .. } => text.fields(),
+            _ => serde_json::Map::new(),
+        })
+    }
+}
+
 /// The in-process reader of a document type, if one is built.
 fn reader_for(
     doc: DocType,
@@ -122,6 +145,9 @@ fn reader_for(
                 ocr: hawiya_ocr::IdReader::load(1)?,
             }))
         }
+        DocType::IdBack => Some(Box::new(IdBackReader {
+            ocr: hawiya_ocr::IdReader::load(1)?,
+        })),
         _ => None,
     })
 }

@@ -1,6 +1,7 @@
-//! Golden test: the ID-front reader on the fixed synthetic set (seed 2026, 20 cards clean and
-//! 20 photographed: perspective, blur, noise, JPEG), with floors under the measured accuracy.
-//! `hawiya eval id-front` gives the full table on larger sets.
+//! Golden tests: the ID-front and ID-back readers on the fixed synthetic set (seed 2026, 20
+//! cards of each side clean and 20 photographed: perspective, blur, noise, JPEG), with
+//! floors under the measured accuracy. `hawiya eval id-front` / `id-back` give the full
+//! tables on larger sets.
 
 mod common;
 
@@ -106,4 +107,66 @@ fn fixed_set_photographed() {
     assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
     assert!(s.name_errors * 100 <= s.name_chars * 8, "names");
     assert!(s.address_errors * 100 <= s.address_chars * 12, "address");
+}
+
+/// Back fields read exactly, over 20 cards of the fixed set.
+#[derive(Debug, Default)]
+struct BackScore {
+    cards: usize,
+    id_exact: usize,
+    dates_exact: usize,
+    vocab_exact: usize,
+    job_exact: usize,
+}
+
+fn score_back(degradations: &[Degradation]) -> BackScore {
+    let reader = hawiya_ocr::IdReader::load(1).unwrap();
+    let g = Generator::new(None).unwrap();
+    let mut s = BackScore::default();
+    for index in 0..20 {
+        let sample = g
+            .generate(DocType::IdBack, 2026, index, degradations)
+            .unwrap();
+        let truth = |k: &str| sample.truth.fields[k].as_str().unwrap().to_string();
+        let outcome = hawiya_ocr::id_back::read_back_photo(
+            &sample.image,
+            &reader.digits,
+            &reader.tesseract,
+            hawiya_synth::reference_date(),
+        )
+        .unwrap();
+        let fields = match outcome {
+            hawiya_ocr::id_back::BackOutcome::Back { text, .. } => text.fields(),
+            _ => serde_json::Map::new(),
+        };
+        let same = |k: &str| {
+            usize::from(fields.get(k).and_then(|v| v.as_str()) == Some(truth(k).as_str()))
+        };
+        s.cards += 1;
+        s.id_exact += same("idNumber");
+        s.dates_exact += same("releaseDate") + same("idExpiry");
+        s.vocab_exact += same("gender") + same("religion") + same("maritalStatus");
+        s.job_exact += same("job");
+    }
+    eprintln!("back {degradations:?}: {s:?}");
+    s
+}
+
+#[test]
+fn fixed_set_backs() {
+    let clean = score_back(&[]);
+    assert!(clean.id_exact >= 19, "{clean:?}");
+    assert!(clean.dates_exact >= 39, "{clean:?}");
+    assert!(clean.vocab_exact >= 59, "{clean:?}");
+    assert!(clean.job_exact >= 18, "{clean:?}");
+    let photographed = score_back(&[
+        Degradation::Perspective,
+        Degradation::Blur,
+        Degradation::Noise,
+        Degradation::Jpeg,
+    ]);
+    assert!(photographed.id_exact >= 19, "{photographed:?}");
+    assert!(photographed.dates_exact >= 37, "{photographed:?}");
+    assert!(photographed.vocab_exact >= 57, "{photographed:?}");
+    assert!(photographed.job_exact >= 17, "{photographed:?}");
 }

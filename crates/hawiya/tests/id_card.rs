@@ -1,4 +1,5 @@
-//! `POST /v1/ocr/id/front` over HTTP with generated cards (real models, real Tesseract).
+//! `POST /v1/ocr/id/front` and `/v1/ocr/id/back` over HTTP with generated cards (real
+//! models, real Tesseract).
 
 mod common;
 
@@ -164,6 +165,123 @@ fn checks_and_wrong_documents() {
     );
     r.assert_error(422, 5007);
     assert_eq!(s.transaction_count(&t), before + 1);
+}
+
+/// The back's findings the card itself implies: 3010 when it expired before today.
+fn expected_back_codes(back: &hawiya_synth::Sample) -> Vec<(Option<String>, u64)> {
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    if truth(back, "idExpiry") < today {
+        vec![(Some("idExpiry".to_string()), 3010)]
+    } else {
+        vec![]
+    }
+}
+
+#[test]
+fn a_back_is_read_and_checked_against_its_front() {
+    let s = Server::start();
+    let t = s.tenant("idb");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let g = generator();
+    let front = g.generate(DocType::IdFront, SEED, 7, &[]).unwrap();
+    let r = s.post(
+        "/v1/ocr/id/front",
+        &key,
+        &json!({"image": jpeg_b64(&front.image)}),
+    );
+    let tx = r.ok_data()["transaction_id"].as_str().unwrap().to_string();
+    assert!(r.ok_data()["idBackData"].is_null());
+
+    // The same person's back, photographed, in the same transaction.
+    let back = g
+        .generate(DocType::IdBack, SEED, 7, &[Degradation::Perspective])
+        .unwrap();
+    let r = s.post(
+        "/v1/ocr/id/back",
+        &key,
+        &json!({"image": jpeg_b64(&back.image), "transaction_id": tx}),
+    );
+    let d = r.ok_data().clone();
+    let what = r.text.clone();
+    for field in [
+        "idNumber",
+        "job",
+        "gender",
+        "religion",
+        "maritalStatus",
+        "releaseDate",
+        "idExpiry",
+    ] {
+        assert_eq!(d[field], truth(&back, field), "{field}: {what}");
+    }
+    assert_eq!(d["idBackData"]["idNumber"], d["idNumber"]);
+    assert_eq!(d["idFrontData"]["idNumber"], truth(&front, "idNumber"));
+    assert_eq!(d["transaction_id"], tx.as_str());
+    let expected = expected_back_codes(&back);
+    assert_eq!(codes(&r), expected, "{what}");
+    assert_eq!(d["isVerificationProcessCompleted"], expected.is_empty());
+    assert_eq!(r.body["services"]["spoofing"], json!({"fake": false}));
+    let steps = s.get(&format!("/v1/app/transactions/{tx}/steps"), &key);
+    assert_eq!(steps.ok_data()[1]["type"], "id_back", "{}", steps.text);
+
+    // Someone else's back in the same transaction: 3101 on the back's number.
+    let other = g.generate(DocType::IdBack, SEED, 8, &[]).unwrap();
+    let r = s.post(
+        "/v1/ocr/id/back",
+        &key,
+        &json!({"image": jpeg_b64(&other.image), "transaction_id": tx}),
+    );
+    let mut expected = expected_back_codes(&other);
+    expected.push((Some("idNumber".to_string()), 3101));
+    assert_eq!(codes(&r), expected, "{}", r.text);
+    assert_eq!(
+        r.body["services"]["Validations"]["validation_errors"][expected.len() - 1]["value"],
+        truth(&other, "idNumber")
+    );
+    assert_eq!(r.ok_data()["isVerificationProcessCompleted"], false);
+
+    // The other order: a back first, then another person's front.
+    let r = s.post(
+        "/v1/ocr/id/back",
+        &key,
+        &json!({"image": jpeg_b64(&other.image)}),
+    );
+    let tx2 = r.ok_data()["transaction_id"].as_str().unwrap().to_string();
+    let r = s.post(
+        "/v1/ocr/id/front",
+        &key,
+        &json!({"image": jpeg_b64(&front.image), "transaction_id": tx2}),
+    );
+    assert_eq!(
+        codes(&r),
+        vec![(Some("idNumber".to_string()), 3101)],
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        r.ok_data()["idBackData"]["idNumber"],
+        truth(&other, "idNumber")
+    );
+
+    // A front sent to the back endpoint: 5007, nothing stored; no card: 3011.
+    let before = s.transaction_count(&t);
+    let r = s.post(
+        "/v1/ocr/id/back",
+        &key,
+        &json!({"image": jpeg_b64(&front.image)}),
+    );
+    r.assert_error(422, 5007);
+    assert_eq!(s.transaction_count(&t), before);
+    let r = s.post(
+        "/v1/ocr/id/back",
+        &key,
+        &json!({"image": testdata_b64("faces/eval-sample/img20.jpg")}),
+    );
+    assert_eq!(codes(&r), vec![(None, 3011)], "{}", r.text);
+    assert!(r.ok_data()["idBackData"].is_null());
 }
 
 #[test]

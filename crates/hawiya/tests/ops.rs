@@ -27,7 +27,7 @@ fn readiness_metrics_and_openapi() {
     assert_eq!(ready.body["capabilities"]["face"], "ready");
     assert_eq!(ready.body["capabilities"]["liveness"], "ready");
     assert_eq!(ready.body["capabilities"]["national_id_front"], "ready");
-    assert_eq!(ready.body["capabilities"]["national_id_back"], "not_built");
+    assert_eq!(ready.body["capabilities"]["national_id_back"], "ready");
 
     let t = s.tenant("ops");
     s.post(

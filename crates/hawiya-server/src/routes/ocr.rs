@@ -79,7 +79,6 @@ macro_rules! document_endpoint {
     };
 }
 
-document_endpoint!(id_back, Capability::NationalIdBack);
 document_endpoint!(passport, Capability::Passport);
 document_endpoint!(car_license_front, Capability::CarLicense);
 document_endpoint!(car_license_back, Capability::CarLicense);

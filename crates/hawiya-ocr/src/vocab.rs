@@ -1,0 +1,275 @@
+//! Closed vocabularies of the card's back and snapping a reading to them.
+//!
+//! Gender, religion and marital status are printed from short fixed lists; professions and
+//! the qualification line come from long but repetitive ones. A reading within a few edits
+//! of exactly one entry becomes that entry; anything else keeps the raw reading (a rare
+//! profession must not turn into a common one).
+
+use hawiya_core::nid::Gender;
+
+/// An entry and the gender its grammatical form belongs to (`None`: both).
+pub type Entry = (&'static str, Option<Gender>);
+
+const M: Option<Gender> = Some(Gender::Male);
+const F: Option<Gender> = Some(Gender::Female);
+
+/// The gender word (`النوع`).
+pub const GENDERS: &[Entry] = &[("ذكر", M), ("أنثى", F)];
+
+/// Religion (`الديانة`), in the holder's gender.
+pub const RELIGIONS: &[Entry] = &[
+    ("مسلم", M),
+    ("مسلمة", F),
+    ("مسيحي", M),
+    ("مسيحية", F),
+    ("يهودي", M),
+    ("يهودية", F),
+];
+
+/// Marital status (`الحالة الاجتماعية`), in the holder's gender; an unmarried woman is
+/// `آنسة` on the card.
+pub const MARITAL_STATUSES: &[Entry] = &[
+    ("أعزب", M),
+    ("آنسة", F),
+    ("عزباء", F),
+    ("متزوج", M),
+    ("متزوجة", F),
+    ("مطلق", M),
+    ("مطلقة", F),
+    ("أرمل", M),
+    ("أرملة", F),
+];
+
+/// Common professions as the civil registry prints them (male and female forms).
+pub const PROFESSIONS: &[Entry] = &[
+    ("طالب", M),
+    ("طالبة", F),
+    ("ربة منزل", F),
+    ("مهندس", M),
+    ("مهندسة", F),
+    ("محاسب", M),
+    ("محاسبة", F),
+    ("طبيب", M),
+    ("طبيبة", F),
+    ("طبيب بشري", M),
+    ("طبيبة بشرية", F),
+    ("طبيب أسنان", M),
+    ("طبيبة أسنان", F),
+    ("طبيب بيطري", M),
+    ("طبيبة بيطرية", F),
+    ("صيدلي", M),
+    ("صيدلانية", F),
+    ("مدرس", M),
+    ("مدرسة", F),
+    ("معلم", M),
+    ("معلمة", F),
+    ("موظف", M),
+    ("موظفة", F),
+    ("محامي", M),
+    ("محامية", F),
+    ("أخصائي اجتماعي", M),
+    ("أخصائية اجتماعية", F),
+    ("ممرض", M),
+    ("ممرضة", F),
+    ("عامل", M),
+    ("عاملة", F),
+    ("سائق", M),
+    ("سائقة", F),
+    ("تاجر", M),
+    ("تاجرة", F),
+    ("مزارع", M),
+    ("مزارعة", F),
+    ("فلاح", M),
+    ("فلاحة", F),
+    ("نجار", M),
+    ("حداد", M),
+    ("سباك", M),
+    ("كهربائي", M),
+    ("ميكانيكي", M),
+    ("ترزي", M),
+    ("خياطة", F),
+    ("محاسب قانوني", M),
+    ("مبرمج", M),
+    ("مبرمجة", F),
+    ("مدير", M),
+    ("مديرة", F),
+    ("ضابط", M),
+    ("صحفي", M),
+    ("صحفية", F),
+    ("أعمال حرة", None),
+    ("بالمعاش", None),
+    ("بدون عمل", None),
+    ("لا يعمل", M),
+    ("لا تعمل", F),
+];
+
+/// Common second lines of the profession: qualification or employer.
+pub const QUALIFICATIONS: &[Entry] = &[
+    ("بكالوريوس هندسة", None),
+    ("بكالوريوس تجارة", None),
+    ("بكالوريوس طب", None),
+    ("بكالوريوس طب وجراحة", None),
+    ("بكالوريوس صيدلة", None),
+    ("بكالوريوس علوم", None),
+    ("بكالوريوس زراعة", None),
+    ("بكالوريوس تربية", None),
+    ("بكالوريوس خدمة اجتماعية", None),
+    ("بكالوريوس حاسبات ومعلومات", None),
+    ("ليسانس آداب", None),
+    ("ليسانس حقوق", None),
+    ("ليسانس دار العلوم", None),
+    ("ليسانس ألسن", None),
+    ("دبلوم صنايع", None),
+    ("دبلوم تجارة", None),
+    ("دبلوم زراعة", None),
+    ("ثانوية عامة", None),
+    ("بوزارة التربية والتعليم", None),
+    ("بوزارة الصحة", None),
+    ("بوزارة الداخلية", None),
+    ("بالشركة المصرية للاتصالات", None),
+    ("بهيئة السكة الحديد", None),
+    ("بالقطاع الخاص", None),
+    ("بالقطاع العام", None),
+];
+
+/// Every character the entries of `vocab` use, spaces included (a whitelist for the
+/// recogniser).
+pub fn letters(vocab: &[Entry]) -> String {
+    let set: std::collections::BTreeSet<char> = vocab.iter().flat_map(|(t, _)| t.chars()).collect();
+    set.into_iter().collect()
+}
+
+/// The letters folded together before comparing: Tesseract confuses the alef forms, final
+/// yeh and alef maksura, teh marbuta and heh.
+fn fold(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0640}' | ' '))
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            c => c,
+        })
+        .collect()
+}
+
+/// Edit distance from a reading to an entry, in half edits: a letter of the entry missing
+/// from the reading costs 1, a letter changed or added costs 2. Tesseract loses letters of
+/// short words far more often than it invents them (`أن` for `أنثى`, `مس` for `مسلم`).
+fn distance(read: &[char], entry: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=entry.len()).collect();
+    for (i, r) in read.iter().enumerate() {
+        let mut cur = vec![2 * (i + 1); entry.len() + 1];
+        for (j, e) in entry.iter().enumerate() {
+            cur[j + 1] = (prev[j] + 2 * usize::from(r != e))
+                .min(prev[j + 1] + 2)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[entry.len()]
+}
+
+/// What an entry in the other gender's form costs on top of its distance, in half edits:
+/// a card writes religion and marital status in the holder's gender, so a man's
+/// `مسلمة` is a misreading of `مسلم` (Tesseract adds a final letter to short words).
+const WRONG_FORM_PENALTY: usize = 3;
+
+/// The entry of `vocab` that `read` stands for: the nearest after folding (see
+/// [`distance`]), within a quarter of its letters (at least one edit; two lost letters
+/// count as one edit), holding at least half of them, and clearly nearer than any other
+/// entry; an entry in the other form than `gender`'s counts as farther
+/// ([`WRONG_FORM_PENALTY`]).
+pub fn snap(read: &str, vocab: &[Entry], gender: Option<Gender>) -> Option<&'static str> {
+    let r = fold(read);
+    if r.is_empty() {
+        return None;
+    }
+    // (distance + penalty for the other gender's form, distance) — lower is better.
+    let mut scored: Vec<((usize, usize), &'static str)> = vocab
+        .iter()
+        .map(|(text, form)| {
+            let wrong_form = matches!((gender, form), (Some(g), Some(f)) if g != *f);
+            let d = distance(&r, &fold(text));
+            ((d + WRONG_FORM_PENALTY * usize::from(wrong_form), d), *text)
+        })
+        .collect();
+    scored.sort();
+    let ((_, best_distance), best) = scored[0];
+    let letters = fold(best).len();
+    let limit = 2 * (letters / 4).max(1);
+    let unique = scored
+        .get(1)
+        .is_none_or(|(next, _)| next.0 > scored[0].0 .0);
+    (best_distance <= limit && 2 * r.len() >= letters && unique).then_some(best)
+}
+
+/// `read` snapped to `vocab` (see [`snap`]), or itself when no entry fits.
+pub fn snap_or_raw(read: &str, vocab: &[Entry], gender: Option<Gender>) -> String {
+    snap(read, vocab, gender).map_or_else(|| read.to_string(), str::to_string)
+}
+
+/// The gender an entry of `vocab` is written for, if the list says.
+pub fn form_of(entry: &str, vocab: &[Entry]) -> Option<Gender> {
+    vocab
+        .iter()
+        .find(|(t, _)| *t == entry)
+        .and_then(|(_, g)| *g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_snap_to_the_nearest_entry_in_the_holders_form() {
+        assert_eq!(snap("ذكر", GENDERS, None), Some("ذكر"));
+        assert_eq!(snap("انثي", GENDERS, None), Some("أنثى"));
+        assert_eq!(snap("مسلمه", RELIGIONS, None), Some("مسلمة"));
+        assert_eq!(snap("مسيحى", RELIGIONS, None), Some("مسيحي"));
+        // The holder's gender decides between forms near alike.
+        assert_eq!(
+            snap("مطلقه", MARITAL_STATUSES, Some(Gender::Male)),
+            Some("مطلق")
+        );
+        assert_eq!(snap("مطلقه", MARITAL_STATUSES, None), Some("مطلقة"));
+        assert_eq!(snap("مسلمة", RELIGIONS, Some(Gender::Male)), Some("مسلم"));
+        assert_eq!(
+            snap("متزوخ", MARITAL_STATUSES, Some(Gender::Male)),
+            Some("متزوج")
+        );
+        assert_eq!(snap("متزوخ", MARITAL_STATUSES, Some(Gender::Female)), None);
+        assert_eq!(snap("آنسه", MARITAL_STATUSES, None), Some("آنسة"));
+        assert_eq!(
+            snap("بكالوريوس هندسه", QUALIFICATIONS, None),
+            Some("بكالوريوس هندسة")
+        );
+        assert_eq!(snap("ربة منرل", PROFESSIONS, None), Some("ربة منزل"));
+        // Lost letters of short words.
+        assert_eq!(snap("أن", GENDERS, None), Some("أنثى"));
+        assert_eq!(snap("مس", RELIGIONS, Some(Gender::Male)), Some("مسلم"));
+        assert_eq!(snap("لمة", RELIGIONS, None), Some("مسلمة"));
+    }
+
+    #[test]
+    fn far_or_ambiguous_readings_are_not_snapped() {
+        assert_eq!(snap("", GENDERS, None), None);
+        assert_eq!(snap("كتب", GENDERS, None), None);
+        // One letter left of three: too little to tell.
+        assert_eq!(snap("ر", GENDERS, None), None);
+        assert_eq!(snap("مرشد سياحي", PROFESSIONS, None), None);
+        assert_eq!(snap_or_raw("مرشد سياحي", PROFESSIONS, None), "مرشد سياحي");
+        // "مطلق" vs "مطلقة" at one edit each from "مطلقن", no gender: ambiguous.
+        assert_eq!(snap("مطلقن", MARITAL_STATUSES, None), None);
+        assert_eq!(
+            snap("مطلقن", MARITAL_STATUSES, Some(Gender::Male)),
+            Some("مطلق")
+        );
+    }
+
+    #[test]
+    fn forms_are_known() {
+        assert_eq!(form_of("مسلمة", RELIGIONS), Some(Gender::Female));
+        assert_eq!(form_of("بالمعاش", PROFESSIONS), None);
+    }
+}
