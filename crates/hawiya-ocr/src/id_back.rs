@@ -207,7 +207,10 @@ pub fn read_back(
             vocab::MARITAL_STATUSES,
             form,
         ),
-        husband_name: crate::id_front::clean_name(&line(layout::BACK_HUSBAND)?),
+        husband_name: crate::names::mend(
+            &crate::id_front::clean_name(&line(layout::BACK_HUSBAND)?),
+            Some(hawiya_core::nid::Gender::Male),
+        ),
         gender,
         id_number,
         release_printed,

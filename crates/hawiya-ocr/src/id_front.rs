@@ -286,8 +286,13 @@ pub fn read_front(
     let line = |roi: Roi| -> anyhow::Result<String> {
         Ok(clean_arabic(&tesseract.read_line(&grey(card, roi))?))
     };
-    let first_name = clean_name(&line(layout::FRONT_FIRST_NAME)?);
-    let last_names = clean_name(&line(layout::FRONT_LAST_NAMES)?);
+    // The first name is in the holder's gender; the father's and grandfather's are men's.
+    let holder = id_number.valid().map(|n| n.gender);
+    let first_name = crate::names::mend(&clean_name(&line(layout::FRONT_FIRST_NAME)?), holder);
+    let last_names = crate::names::mend(
+        &clean_name(&line(layout::FRONT_LAST_NAMES)?),
+        Some(hawiya_core::nid::Gender::Male),
+    );
     let street = clean_arabic(&tesseract.read_line(&address_1_crop)?);
     let address_1 = merge_numbers(&street, &numbers);
     let address_2 = line(layout::FRONT_ADDRESS_2)?;

@@ -10,6 +10,7 @@ pub mod id_back;
 pub mod id_front;
 pub mod ink;
 pub mod layout;
+pub mod names;
 pub mod spoof;
 pub mod tesseract;
 pub mod translit;

@@ -364,50 +364,56 @@ fn liveness_screens_the_card_holder_when_aml_is_configured() {
     }
 }
 
-/// Latency of `/v1/ocr/id/front` for a 1600×1000 JPEG card photo (a measurement, not a check:
+/// The photo scaled, keeping its proportions, to 1600 pixels wide (the generated photos are
+/// 1.3 to 1.5 times as wide as high: about 1600×1100). Stretching it to exactly 1600×1000
+/// would distort the card beyond an ID-1 shape, and letterboxing it adds a straight edge
+/// that misleads the card finder (seen once in 22: a weakness to fix in `card`).
+fn photo_1600_wide(img: &image::RgbImage) -> image::RgbImage {
+    let (w, h) = img.dimensions();
+    let height = (h as f32 * 1600.0 / w as f32).round() as u32;
+    image::imageops::resize(img, 1600, height, image::imageops::FilterType::Triangle)
+}
+
+/// Latency of `/v1/ocr/id/front` and `/v1/ocr/id/back` for 1600-pixel-wide JPEG card photos (a
+/// measurement, not a check:
 /// `cargo test --release -p hawiya --test id_card -- --ignored --nocapture`).
 #[test]
 #[ignore = "measurement; run in release"]
-fn http_latency_of_a_1600x1000_photo() {
+fn http_latency_of_a_1600_pixel_wide_photo() {
     let s = Server::start();
     let t = s.tenant("idlat");
     let key = [("ApiKey", t.api_key.as_str())];
     let g = generator();
-    let mut times = Vec::new();
-    for index in 0..22 {
-        let sample = g
-            .generate(
-                DocType::IdFront,
-                SEED + 1,
-                index,
-                &[Degradation::Perspective],
-            )
-            .unwrap();
-        let photo = image::imageops::resize(
-            &sample.image,
-            1600,
-            1000,
-            image::imageops::FilterType::Triangle,
-        );
-        let body = json!({"image": jpeg_b64(&photo)});
-        let start = std::time::Instant::now();
-        let r = s.post("/v1/ocr/id/front", &key, &body);
-        let elapsed = start.elapsed().as_secs_f64() * 1000.0;
-        assert_eq!(
-            r.ok_data()["idNumber"],
-            truth(&sample, "idNumber"),
-            "{}",
-            r.text
-        );
-        if index >= 2 {
-            times.push(elapsed);
+    for (doc, path) in [
+        (DocType::IdFront, "/v1/ocr/id/front"),
+        (DocType::IdBack, "/v1/ocr/id/back"),
+    ] {
+        let mut times = Vec::new();
+        for index in 0..22 {
+            let sample = g
+                .generate(doc, SEED + 1, index, &[Degradation::Perspective])
+                .unwrap();
+            let photo = photo_1600_wide(&sample.image);
+            let body = json!({"image": jpeg_b64(&photo)});
+            let start = std::time::Instant::now();
+            let r = s.post(path, &key, &body);
+            let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+            assert_eq!(
+                r.ok_data()["idNumber"],
+                truth(&sample, "idNumber"),
+                "{}",
+                r.text
+            );
+            if index >= 2 {
+                times.push(elapsed);
+            }
         }
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "{path}, 1600 px wide JPEG: median {:.1} ms, p95 {:.1} ms over {}",
+            times[times.len() / 2],
+            times[(times.len() - 1) * 95 / 100],
+            times.len()
+        );
     }
-    times.sort_by(f64::total_cmp);
-    eprintln!(
-        "id/front, 1600×1000 JPEG: median {:.1} ms, p95 {:.1} ms over {}",
-        times[times.len() / 2],
-        times[(times.len() - 1) * 95 / 100],
-        times.len()
-    );
 }
