@@ -119,16 +119,16 @@ fn each_bad_image_has_its_own_error_and_writes_nothing() {
     .assert_error(400, 6103);
 
     // A valid image reaches the (unbuilt) engine: 4004, still nothing written.
-    let r = s.post("/v1/ocr/id/back", &key, &json!({"image": face_b64()}));
+    let r = s.post("/v1/ocr/passport", &key, &json!({"image": face_b64()}));
     r.assert_error(501, 4004);
     assert!(r.body["error_message"]
         .as_str()
         .unwrap()
-        .contains("national ID back"));
+        .contains("passport"));
     let with_prefix = format!("data:image/png;base64,{}", face_b64());
-    s.post("/v1/ocr/id/back", &key, &json!({"image": with_prefix}))
+    s.post("/v1/ocr/passport", &key, &json!({"image": with_prefix}))
         .assert_error(501, 4004);
-    s.post("/v1/ocr/passport", &key, &json!({"image": face_b64()}))
+    s.post("/v1/ocr/license/plate", &key, &json!({"image": face_b64()}))
         .assert_error(501, 4004);
     s.post(
         "/v1/ocr/aml/validate",
@@ -178,7 +178,7 @@ fn configured_image_limits_apply() {
     s.post("/v1/ocr/id/front", &key, &json!({"image": b64(&big)}))
         .assert_error(413, 5002);
     s.post(
-        "/v1/ocr/id/back",
+        "/v1/ocr/passport",
         &key,
         &json!({"image": b64(&jpeg(64, 64))}),
     )
