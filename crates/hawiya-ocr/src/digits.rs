@@ -2,8 +2,9 @@
 //!
 //! No registry package ships a recogniser for Arabic-Indic digits (Tesseract's `ara` lacks
 //! ٢–٩; see `shared/research/ocr.md`), so Hawiya trains its own (`hawiya train digits`) and
-//! ships the weights in `models/digits-v1.safetensors` (sha256 in `MODELS.md`), compiled
-//! into the binary.
+//! ships the weights in `models/digits-v2.safetensors` (sha256 in `MODELS.md`), compiled
+//! into the binary. Version 2 also reads nothing in Arabic words (it was fine-tuned with
+//! address words labelled empty), so a reader can ask it whether an ink word is a number.
 //!
 //! A grey line crop is scaled to [`INPUT_H`] pixels high and normalised; four 3×3
 //! convolutions with ReLU and max pooling turn it into a sequence of one column per 2 input
@@ -32,9 +33,9 @@ const POOLS: [(usize, usize); 4] = [(2, 2), (2, 1), (2, 1), (2, 1)];
 /// Widest input, after scaling (longer crops are squeezed).
 pub const MAX_INPUT_W: usize = 512;
 /// The shipped weights.
-pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v1.safetensors");
+pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v2.safetensors");
 /// sha256 of [`WEIGHTS`] (also in `MODELS.md`).
-pub const WEIGHTS_SHA256: &str = "866eb496f55ffbe769429f69c7c70717cc5a155a18e013fa9e12395f2f982fda";
+pub const WEIGHTS_SHA256: &str = "77a40ea29da66114f9d5ec7200a151413e319e71a587aa9815ddf310e204d33f";
 
 /// The network.
 pub struct DigitNet {
@@ -217,15 +218,22 @@ pub fn read_lines_scored(
     if usable.is_empty() {
         return Ok(vec![LineRead::default(); crops.len()]);
     }
-    let logits = net.forward(&batch(&usable, &Device::Cpu)?)?;
-    let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
-    let mut decoded = usable.iter().zip(lp).map(|((_, w), mut seq)| {
-        seq.truncate(w / COLUMN_STRIDE);
-        LineRead {
+    // One crop at a time: in a batch, a short crop is padded to the longest one's width,
+    // and the padding changes what the network reads at its end (single-digit house
+    // numbers: 96.4 % exact batched against 98.3 % alone, on 1500 validation lines).
+    let mut lines = Vec::with_capacity(usable.len());
+    for item in &usable {
+        let logits = net.forward(&batch(std::slice::from_ref(item), &Device::Cpu)?)?;
+        let mut seq = candle_nn::ops::log_softmax(&logits, D::Minus1)?
+            .to_vec3::<f32>()?
+            .remove(0);
+        seq.truncate(item.1 / COLUMN_STRIDE);
+        lines.push(LineRead {
             chars: decode(&seq),
             log_probs: seq,
-        }
-    });
+        });
+    }
+    let mut decoded = lines.into_iter();
     Ok(prepared
         .iter()
         .map(|p| match p {

@@ -6,7 +6,8 @@
 //! month are the release's plus seven years. When they disagree, the one-sided mend (release
 //! from expiry, or expiry from release) that the recogniser's columns find likely enough is
 //! taken, as the number's repair does; otherwise both stay as read and the disagreement is a
-//! finding (3006).
+//! finding (3006). A release that reads as no month at all (a lost `/` or a merged `11`)
+//! first becomes the likeliest month, if that is likely enough.
 
 use crate::digits::{self, DigitNet, LineRead};
 use crate::id_front::{grey, repair_nid, Finding, NidReading, REPAIR_MAX_COST};
@@ -19,6 +20,8 @@ use image::{GrayImage, RgbImage};
 
 /// Validity of a card: seven years from its release.
 pub const VALIDITY_MONTHS: u32 = 7 * 12;
+/// Years a release date is searched in when it reads as no month.
+const RELEASE_YEARS: (i32, i32) = (1980, 2050);
 
 /// Margins left around a date's ink for the digit recogniser, in band heights.
 const DATE_MARGIN_X: f32 = 0.3;
@@ -97,15 +100,28 @@ fn dates_agree(release: NaiveDate, expiry: NaiveDate) -> bool {
 pub fn reconcile_dates(release: &LineRead, expiry: &LineRead) -> (String, String, bool) {
     let raw_r = digits::text(&release.chars);
     let raw_e = digits::text(&expiry.chars);
-    let (r, e) = (parse_release(&raw_r), parse_expiry(&raw_e));
-    if let (Some(r), Some(e)) = (r, e) {
-        if dates_agree(r, e) {
-            return (raw_r, raw_e, false);
-        }
-    }
     let cost = |line: &LineRead, candidate: &str, raw: &str| -> Option<f32> {
         Some(line.nll(candidate)? - line.nll(raw)?)
     };
+    // A release that reads as no month (a lost `/` or digit): the likeliest month, if it
+    // is likely enough.
+    let (mut release_text, mut release_cost) = (raw_r.clone(), 0.0);
+    if parse_release(&raw_r).is_none() {
+        let best = (RELEASE_YEARS.0..=RELEASE_YEARS.1)
+            .flat_map(|y| (1..=12).map(move |m| format!("{y}/{m:02}")))
+            .filter_map(|t| Some((cost(release, &t, &raw_r)?, t)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((c, t)) = best.filter(|(c, _)| *c <= REPAIR_MAX_COST) {
+            (release_text, release_cost) = (t, c);
+        }
+    }
+    let mended_release = release_text != raw_r;
+    let (r, e) = (parse_release(&release_text), parse_expiry(&raw_e));
+    if let (Some(r), Some(e)) = (r, e) {
+        if dates_agree(r, e) {
+            return (release_text, raw_e, mended_release);
+        }
+    }
     let mut options: Vec<(f32, String, String)> = Vec::new();
     // The release from the expiry.
     if let Some(mended) = e.and_then(|e| e.checked_sub_months(Months::new(VALIDITY_MONTHS))) {
@@ -124,12 +140,12 @@ pub fn reconcile_dates(release: &LineRead, expiry: &LineRead) -> (String, String
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((c, text)) = best {
-            options.push((c, raw_r.clone(), text));
+            options.push((release_cost + c, release_text.clone(), text));
         }
     }
     match options.into_iter().min_by(|a, b| a.0.total_cmp(&b.0)) {
         Some((c, r, e)) if c <= REPAIR_MAX_COST => (r, e, true),
-        _ => (raw_r, raw_e, false),
+        _ => (release_text, raw_e, mended_release),
     }
 }
 
@@ -194,18 +210,23 @@ pub fn read_back(
     .to_string();
     // The printed gender word, else the number's, picks the forms of the other words.
     let form = vocab::form_of(&gender, vocab::GENDERS).or(holder);
+    // Religion and marital status: the short lists in the holder's form, snapped further
+    // when the holder's gender is known.
+    let closed = |read: &str, list: &[vocab::Entry]| -> String {
+        form.and_then(|g| vocab::snap_closed(read, list, g))
+            .or_else(|| vocab::snap(read, list, form))
+            .map_or_else(|| read.to_string(), str::to_string)
+    };
     Ok(BackText {
         job: vocab::snap_or_raw(&line(layout::BACK_JOB)?, vocab::PROFESSIONS, form),
         job_title: vocab::snap_or_raw(&line(layout::BACK_JOB_TITLE)?, vocab::QUALIFICATIONS, form),
-        religion: vocab::snap_or_raw(
+        religion: closed(
             &word(layout::BACK_RELIGION, vocab::RELIGIONS)?,
             vocab::RELIGIONS,
-            form,
         ),
-        marital_status: vocab::snap_or_raw(
+        marital_status: closed(
             &word(layout::BACK_MARITAL, vocab::MARITAL_STATUSES)?,
             vocab::MARITAL_STATUSES,
-            form,
         ),
         husband_name: crate::names::mend(
             &crate::id_front::clean_name(&line(layout::BACK_HUSBAND)?),
@@ -458,6 +479,17 @@ mod tests {
             (r.as_str(), e.as_str(), mended),
             ("2011/11", "2018/11/03", true)
         );
+    }
+
+    #[test]
+    fn a_release_that_is_no_month_becomes_the_likeliest_one() {
+        let mut release = line("2011/11");
+        let n = release.log_probs.len();
+        release.log_probs.remove(n - 5);
+        release.chars = digits::decode(&release.log_probs);
+        // No expiry to help: the month search alone.
+        let (r, e, mended) = reconcile_dates(&release, &LineRead::default());
+        assert_eq!((r.as_str(), e.as_str(), mended), ("2011/11", "", true));
     }
 
     fn text(release: &str, expiry: &str, gender: &str) -> BackText {

@@ -1,13 +1,13 @@
 //! Reading the front of a rectified national ID card: the 14-digit number and the printed
 //! birth date with the digit recogniser, the name and address lines with Tesseract `ara`,
-//! the house number at the start of address line 1 with the digit recogniser again.
+//! the numbers in address line 1 with the digit recogniser again ([`crate::address`]).
 //!
 //! The number is repaired with its own structure: when the read digits do not form a valid
 //! number (date, governorate, check digit), the runner-up digit of the least certain
 //! positions is tried, one position at a time, and the first valid result is kept (marked
 //! `repaired`).
 
-use crate::digits::{self, DigitNet, LineRead, ReadChar};
+use crate::digits::{self, DigitNet, LineRead};
 use crate::layout::{self, Roi};
 use crate::tesseract::TesseractPool;
 use chrono::NaiveDate;
@@ -113,10 +113,6 @@ pub fn clean_name(text: &str) -> String {
         .join(" ")
 }
 
-fn has_arabic_letter(word: &str) -> bool {
-    word.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c))
-}
-
 /// How much less likely (in nats of CTC negative log-likelihood) than the greedy reading a
 /// repaired number may be.
 pub(crate) const REPAIR_MAX_COST: f32 = 8.0;
@@ -203,36 +199,6 @@ pub fn repair_nid(read: &LineRead, today: NaiveDate) -> NidReading {
     }
 }
 
-/// Puts the digit recogniser's numbers into Tesseract's reading of a line. `numbers` has one
-/// entry per ink word, left to right; Tesseract's words are in reading order (right to left).
-/// When the word counts agree, numbers replace the words at their places; otherwise
-/// Tesseract's words without an Arabic letter are replaced by the numbers in reading order.
-pub fn merge_numbers(tesseract: &str, numbers: &[Option<String>]) -> String {
-    let words: Vec<&str> = tesseract.split_whitespace().collect();
-    let in_reading_order: Vec<&Option<String>> = numbers.iter().rev().collect();
-    if words.len() == numbers.len() {
-        return words
-            .iter()
-            .zip(&in_reading_order)
-            .map(|(w, n)| match n {
-                Some(n) if !has_arabic_letter(w) || has_digit(w) => n.clone(),
-                _ => w.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-    }
-    let mut found = in_reading_order.into_iter().flatten();
-    let mut out: Vec<String> = Vec::new();
-    for w in words {
-        if has_arabic_letter(w) {
-            out.push(w.to_string());
-        } else if let Some(n) = found.next() {
-            out.push(n.clone());
-        }
-    }
-    out.join(" ")
-}
-
 /// Reads the fields of a rectified front whose number line was already read and repaired
 /// (choosing the way up needs it first).
 pub fn read_front(
@@ -241,25 +207,10 @@ pub fn read_front(
     net: &DigitNet,
     tesseract: &TesseractPool,
 ) -> anyhow::Result<FrontText> {
-    let address_1_crop = grey(card, layout::FRONT_ADDRESS_1);
-    // Words of address line 1, left to right; numbers among them (house, building) are read
-    // by the digit recogniser, since Tesseract cannot read ٢-٩.
-    let h = address_1_crop.height();
-    let words: Vec<GrayImage> = crate::ink::ink_segments(&address_1_crop, (h / 5).max(4))
-        .into_iter()
-        .map(|(x0, x1)| {
-            let pad = h / 6;
-            let x0 = x0.saturating_sub(pad);
-            let x1 = (x1 + pad).min(address_1_crop.width());
-            image::imageops::crop_imm(&address_1_crop, x0, 0, x1 - x0, h).to_image()
-        })
-        .collect();
-    let mut crops = vec![grey(card, layout::FRONT_BIRTH_DATE)];
-    crops.extend(words.iter().cloned());
-    let scored = digits::read_lines_scored(net, &crops)?;
+    let birth_crop = crate::ink::tighten(&grey(card, layout::FRONT_BIRTH_DATE), 0.3, 0.15);
+    let scored = digits::read_lines_scored(net, &[birth_crop])?;
     let birth_line = scored[0].clone();
-    let read: Vec<Vec<ReadChar>> = scored.into_iter().map(|l| l.chars).collect();
-    let birth_date_printed = digits::text(&read[0]);
+    let birth_date_printed = digits::text(&birth_line.chars);
     // Does the printed date look like the number's date? Judged by likelihood, not by the
     // greedy string, so a blurred "1999" read as "199" is no mismatch.
     let birth_date_agrees = id_number.parsed.as_ref().ok().map(|n| {
@@ -272,17 +223,6 @@ pub fn read_front(
             _ => true,
         }
     });
-    // Per word (left to right): its number, if it reads as one surely.
-    let numbers: Vec<Option<String>> = read[1..]
-        .iter()
-        .map(|r| {
-            let sure = !r.is_empty()
-                && r.len() <= 5
-                && r.iter().all(|c| c.ch.is_ascii_digit() && c.prob > 0.9);
-            sure.then(|| hawiya_core::digits::to_arabic_indic(&digits::text(r)))
-        })
-        .collect();
-
     let line = |roi: Roi| -> anyhow::Result<String> {
         Ok(clean_arabic(&tesseract.read_line(&grey(card, roi))?))
     };
@@ -293,9 +233,9 @@ pub fn read_front(
         &clean_name(&line(layout::FRONT_LAST_NAMES)?),
         Some(hawiya_core::nid::Gender::Male),
     );
-    let street = clean_arabic(&tesseract.read_line(&address_1_crop)?);
-    let address_1 = merge_numbers(&street, &numbers);
-    let address_2 = line(layout::FRONT_ADDRESS_2)?;
+    let address_1 =
+        crate::address::read_line(&grey(card, layout::FRONT_ADDRESS_1), net, tesseract)?;
+    let address_2 = crate::address::mend_line_2(&line(layout::FRONT_ADDRESS_2)?);
     Ok(FrontText {
         id_number,
         birth_date_printed,
@@ -562,31 +502,6 @@ mod tests {
         // Far too short: a format error.
         let r = repair_nid(&line("2881101297", None, None), today);
         assert_eq!(r.parsed.unwrap_err(), NidError::Format);
-    }
-
-    #[test]
-    fn numbers_go_where_tesseract_could_not_read_them() {
-        let n = |s: &str| Some(s.to_string());
-        // Visual order left to right: "١٨٦", "عمارة", ... ; reading order starts at the right.
-        assert_eq!(
-            merge_numbers("ش عبد العزيز عمارة 11", &[n("١٨٦"), None, None, None, None]),
-            "ش عبد العزيز عمارة ١٨٦"
-        );
-        assert_eq!(
-            merge_numbers("1 ش عباس", &[None, None, n("٢٤٧")]),
-            "٢٤٧ ش عباس"
-        );
-        // A token Tesseract read as letters and digits mixed is a number too.
-        assert_eq!(
-            merge_numbers("ش الترعة 9م", &[n("٢٢٩"), None, None]),
-            "ش الترعة ٢٢٩"
-        );
-        // Counts differ: non-letter tokens are replaced in order, extra ones dropped.
-        assert_eq!(
-            merge_numbers("١ ش عباس العقاد", &[n("٢٤٧")]),
-            "٢٤٧ ش عباس العقاد"
-        );
-        assert_eq!(merge_numbers("ش عباس", &[]), "ش عباس");
     }
 
     #[test]

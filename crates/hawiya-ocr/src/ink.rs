@@ -162,12 +162,25 @@ pub fn border_median(img: &GrayImage) -> u8 {
     *border.select_nth_unstable(mid).1
 }
 
-/// Column ranges of dark ink in a line crop, separated by gaps at least `min_gap` wide.
+/// Column ranges of ink in a line crop (lighting flattened, its main band of rows only), separated by gaps at least `min_gap` wide.
 pub fn ink_segments(line: &GrayImage, min_gap: u32) -> Vec<(u32, u32)> {
-    let level = imageproc::contrast::otsu_level(line);
-    let (w, h) = line.dimensions();
+    let flat = flatten(line);
+    let Some(ink) = Ink::of(&flat) else {
+        return Vec::new();
+    };
+    let is_ink = |p: u8| ink.is_ink(p);
+    // Only the line's own rows: parts of the neighbouring lines make no words.
+    let Some((_, y0, _, y1)) = ink_band(&flat, &is_ink) else {
+        return Vec::new();
+    };
+    let w = flat.width();
     let inked: Vec<bool> = (0..w)
-        .map(|x| (0..h).filter(|&y| line.get_pixel(x, y)[0] < level).count() as u32 >= 2)
+        .map(|x| {
+            (y0..y1)
+                .filter(|&y| is_ink(flat.get_pixel(x, y)[0]))
+                .count()
+                >= 2
+        })
         .collect();
     let mut segments: Vec<(u32, u32)> = Vec::new();
     let mut x = 0;

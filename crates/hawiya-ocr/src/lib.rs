@@ -4,6 +4,7 @@
 //! ([`tesseract`]), transliteration ([`translit`]), the back's vocabularies ([`vocab`]) and the front and back readers
 //! ([`id_front`], [`id_back`]).
 
+pub mod address;
 pub mod card;
 pub mod digits;
 pub mod id_back;

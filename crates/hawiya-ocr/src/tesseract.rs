@@ -122,6 +122,10 @@ const MIN_SIDE: u32 = 4;
 /// Height the band of ink is scaled to (measured: 40-56 px all read alike; small text
 /// from low-resolution photos gains most).
 const BAND_HEIGHT: u32 = 48;
+/// Band height of the second try when a line reads as no letter at [`BAND_HEIGHT`] (short
+/// names such as `عمر` sometimes read as nothing, or as a confident `4`, in both modes at
+/// one scale).
+const RETRY_BAND_HEIGHT: u32 = 64;
 /// White margin added on every side, as a fraction of [`BAND_HEIGHT`].
 const PAD_FRACTION: f32 = 0.25;
 /// psm 7 readings under this confidence get a second, psm 8, reading.
@@ -213,25 +217,41 @@ impl Tesseract {
     /// Reads one text line (dark or light ink; any crop margin): binarises it, keeps the
     /// main band of ink, scales it to a 48 px band, pads it, runs single-line mode (psm 7)
     /// and, when that reads nothing or with a confidence under 80, single-word mode
-    /// (psm 8), keeping the more confident reading. An empty, tiny (< 4 px), blank or
-    /// low-contrast image reads as empty text; one too large for Tesseract (> 30000 px a
-    /// side) is an error.
+    /// (psm 8), keeping the more confident reading; when that holds no letter, all of it
+    /// again at a 64 px band (the first reading is kept if the second has no letter
+    /// either). An empty, tiny (< 4 px), blank or low-contrast image reads as empty text;
+    /// one too large for Tesseract (> 30000 px a side) is an error.
     pub fn read_line_detailed(&mut self, line: &GrayImage) -> anyhow::Result<LineReading> {
         let empty = LineReading {
             text: String::new(),
             confidence: 0.0,
         };
-        let Some(prepared) = prepare(line)? else {
-            return Ok(empty);
-        };
-        let first = self.recognise(&prepared, PSM_SINGLE_LINE)?;
-        if !first.text.is_empty() && first.confidence >= SECOND_OPINION_BELOW {
-            return Ok(first);
+        let mut fallback = empty;
+        for band_height in [BAND_HEIGHT, RETRY_BAND_HEIGHT] {
+            let Some(prepared) = prepare(line, band_height)? else {
+                return Ok(fallback);
+            };
+            let first = self.recognise(&prepared, PSM_SINGLE_LINE)?;
+            let best = if !first.text.is_empty() && first.confidence >= SECOND_OPINION_BELOW {
+                first
+            } else {
+                let second = self.recognise(&prepared, PSM_SINGLE_WORD)?;
+                let take_second = first.text.is_empty()
+                    || (!second.text.is_empty() && second.confidence > first.confidence);
+                if take_second {
+                    second
+                } else {
+                    first
+                }
+            };
+            if best.text.chars().any(char::is_alphabetic) {
+                return Ok(best);
+            }
+            if fallback.text.is_empty() {
+                fallback = best;
+            }
         }
-        let second = self.recognise(&prepared, PSM_SINGLE_WORD)?;
-        let take_second = first.text.is_empty()
-            || (!second.text.is_empty() && second.confidence > first.confidence);
-        Ok(if take_second { second } else { first })
+        Ok(fallback)
     }
 
     /// Reads one text line as [`Tesseract::read_line_detailed`] does, allowing only the
@@ -405,8 +425,8 @@ fn debian_package(code: &str) -> String {
 }
 
 /// The line as Tesseract should see it: dark ink on white, cut to its main band of ink,
-/// scaled to [`BAND_HEIGHT`], padded. `None` when it holds no text.
-fn prepare(line: &GrayImage) -> anyhow::Result<Option<GrayImage>> {
+/// scaled to `band_height` ([`BAND_HEIGHT`] first), padded. `None` when it holds no text.
+fn prepare(line: &GrayImage, band_height: u32) -> anyhow::Result<Option<GrayImage>> {
     let (w, h) = line.dimensions();
     if w < MIN_SIDE || h < MIN_SIDE {
         return Ok(None);
@@ -426,21 +446,21 @@ fn prepare(line: &GrayImage) -> anyhow::Result<Option<GrayImage>> {
     };
     let band = image::imageops::crop_imm(line, x0, y0, x1 - x0, y1 - y0).to_image();
     let (bw, bh) = band.dimensions();
-    let scaled_w = (f64::from(bw) * f64::from(BAND_HEIGHT) / f64::from(bh))
+    let scaled_w = (f64::from(bw) * f64::from(band_height) / f64::from(bh))
         .round()
         .max(1.0);
-    let pad = (BAND_HEIGHT as f32 * PAD_FRACTION).round() as u32;
+    let pad = (band_height as f32 * PAD_FRACTION).round() as u32;
     anyhow::ensure!(
         scaled_w + f64::from(2 * pad) <= f64::from(MAX_SIDE),
         "line image {w}x{h} is too long for its height for Tesseract"
     );
-    let scaled = if bh == BAND_HEIGHT {
+    let scaled = if bh == band_height {
         band
     } else {
         image::imageops::resize(
             &band,
             scaled_w as u32,
-            BAND_HEIGHT,
+            band_height,
             image::imageops::FilterType::Triangle,
         )
     };
@@ -615,10 +635,12 @@ mod tests {
 
     #[test]
     fn prepare_normalises_polarity_size_and_margin() {
-        let dark_on_light = prepare(&crop_with_neighbour()).unwrap().unwrap();
+        let dark_on_light = prepare(&crop_with_neighbour(), BAND_HEIGHT)
+            .unwrap()
+            .unwrap();
         let mut light_on_dark = crop_with_neighbour();
         image::imageops::invert(&mut light_on_dark);
-        let light_on_dark = prepare(&light_on_dark).unwrap().unwrap();
+        let light_on_dark = prepare(&light_on_dark, BAND_HEIGHT).unwrap().unwrap();
         // Same geometry and (up to pixels at the threshold) the same ink.
         assert_eq!(dark_on_light.dimensions(), light_on_dark.dimensions());
         let ink = |img: &GrayImage| img.pixels().filter(|p| p[0] == 0).count() as f64;
@@ -634,24 +656,24 @@ mod tests {
 
     #[test]
     fn prepare_finds_nothing_in_blank_or_faint_crops() {
-        assert_eq!(prepare(&GrayImage::new(0, 0)).unwrap(), None);
-        assert_eq!(prepare(&GrayImage::new(3, 50)).unwrap(), None);
+        assert_eq!(prepare(&GrayImage::new(0, 0), BAND_HEIGHT).unwrap(), None);
+        assert_eq!(prepare(&GrayImage::new(3, 50), BAND_HEIGHT).unwrap(), None);
         let white = GrayImage::from_pixel(100, 30, image::Luma([255]));
-        assert_eq!(prepare(&white).unwrap(), None);
+        assert_eq!(prepare(&white, BAND_HEIGHT).unwrap(), None);
         let mut faint = GrayImage::from_pixel(100, 30, image::Luma([200]));
         for x in (0..100).step_by(7) {
             for y in 0..30 {
                 faint.put_pixel(x, y, image::Luma([180]));
             }
         }
-        assert_eq!(prepare(&faint).unwrap(), None);
-        assert!(prepare(&GrayImage::new(MAX_SIDE + 1, 10)).is_err());
+        assert_eq!(prepare(&faint, BAND_HEIGHT).unwrap(), None);
+        assert!(prepare(&GrayImage::new(MAX_SIDE + 1, 10), BAND_HEIGHT).is_err());
         // A 1-px-high streak 25000 px long would become far wider than Tesseract allows.
         let mut streak = GrayImage::from_pixel(25_000, 8, image::Luma([255]));
         for x in 0..25_000 {
             streak.put_pixel(x, 4, image::Luma([0]));
         }
-        assert!(prepare(&streak).is_err());
+        assert!(prepare(&streak, BAND_HEIGHT).is_err());
     }
 
     #[test]

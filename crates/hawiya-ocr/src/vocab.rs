@@ -181,6 +181,25 @@ const WRONG_FORM_PENALTY: usize = 3;
 /// entry; an entry in the other form than `gender`'s counts as farther
 /// ([`WRONG_FORM_PENALTY`]).
 pub fn snap(read: &str, vocab: &[Entry], gender: Option<Gender>) -> Option<&'static str> {
+    snap_within(read, vocab, gender, 4, 1)
+}
+
+/// [`snap`] for a short closed list read where the holder's gender is known (religion,
+/// marital status): an entry in that form may be up to half its letters away, if every
+/// other entry is at least one more edit away (`للقة` is `مطلقة`).
+pub fn snap_closed(read: &str, vocab: &[Entry], gender: Gender) -> Option<&'static str> {
+    snap_within(read, vocab, Some(gender), 2, 2)
+}
+
+/// Snapping within `letters / per_edit` edits of the best entry, which must be `margin`
+/// half edits ahead of the next.
+fn snap_within(
+    read: &str,
+    vocab: &[Entry],
+    gender: Option<Gender>,
+    per_edit: usize,
+    margin: usize,
+) -> Option<&'static str> {
     let r = fold(read);
     if r.is_empty() {
         return None;
@@ -197,10 +216,10 @@ pub fn snap(read: &str, vocab: &[Entry], gender: Option<Gender>) -> Option<&'sta
     scored.sort();
     let ((_, best_distance), best) = scored[0];
     let letters = fold(best).len();
-    let limit = 2 * (letters / 4).max(1);
+    let limit = 2 * (letters / per_edit).max(1);
     let unique = scored
         .get(1)
-        .is_none_or(|(next, _)| next.0 > scored[0].0 .0);
+        .is_none_or(|(next, _)| next.0 >= scored[0].0 .0 + margin);
     (best_distance <= limit && 2 * r.len() >= letters && unique).then_some(best)
 }
 
@@ -265,6 +284,18 @@ mod tests {
             snap("مطلقن", MARITAL_STATUSES, Some(Gender::Male)),
             Some("مطلق")
         );
+    }
+
+    #[test]
+    fn closed_lists_snap_further_in_the_holders_form() {
+        assert_eq!(snap("للقة", MARITAL_STATUSES, Some(Gender::Female)), None);
+        assert_eq!(
+            snap_closed("للقة", MARITAL_STATUSES, Gender::Female),
+            Some("مطلقة")
+        );
+        // As near to مسيحي (one more half edit): not clearly مسلم.
+        assert_eq!(snap_closed("ميم", RELIGIONS, Gender::Male), None);
+        assert_eq!(snap_closed("ية", RELIGIONS, Gender::Female), None);
     }
 
     #[test]

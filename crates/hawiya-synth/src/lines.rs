@@ -4,7 +4,8 @@
 //! Each sample draws a string in one of the Arabic faces on a piece of the card's guilloche
 //! background, cuts it out with the loose, uneven margins of a template box, and degrades it
 //! (blur, down- and up-scaling, noise, JPEG) with seeded, independent draws. The label is the
-//! string's value in ASCII digits and `/`.
+//! string's value in ASCII digits and `/`. Word lines (address words alone, or beside a
+//! house number) teach the recogniser to read nothing in letters.
 
 use hawiya_core::digits::to_arabic_indic;
 use image::{imageops, GrayImage, RgbImage};
@@ -73,11 +74,74 @@ fn digit_text(r: &mut Rng) -> String {
     }
 }
 
+/// Words of address lines and names: what an address line's ink words hold besides numbers.
+fn address_word(r: &mut Rng) -> String {
+    const WORDS: &[&str] = &[
+        "ش",
+        "شارع",
+        "عمارة",
+        "برج",
+        "قرية",
+        "عزبة",
+        "متفرع",
+        "من",
+        "قسم",
+        "مركز",
+        "حي",
+        "الدور",
+        "شقة",
+        "أمام",
+        "بجوار",
+        "خلف",
+        "مارس",
+        "يوليو",
+        "أكتوبر",
+        "مايو",
+    ];
+    match r.range_u32(0, 3) {
+        0 => r.pick(WORDS).to_string(),
+        1 => r.pick(crate::data::STREETS).to_string(),
+        2 => r.pick(crate::data::VILLAGES).to_string(),
+        _ => r.pick(crate::data::MALE_COMMON).0.to_string(),
+    }
+    .split_whitespace()
+    .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
 impl Generator {
     /// Digit-line sample `index` of `seed` (deterministic).
     pub fn digit_line(&self, seed: u64, index: u32) -> LineSample {
         let mut r = Rng::stream(seed, index, "digit-line");
         let text = digit_text(&mut r);
+        let shown = to_arabic_indic(&text);
+        self.render_line(&mut r, &shown, text)
+    }
+
+    /// A word sample for the digit recogniser to learn what is *not* a number: Arabic words
+    /// of an address line alone (label empty), or a house number with a word beside it
+    /// (label the number), as a loose word cut gives them.
+    pub fn word_line(&self, seed: u64, index: u32) -> LineSample {
+        let mut r = Rng::stream(seed, index, "word-line");
+        let mut word = address_word(&mut r);
+        if word.is_empty() {
+            word = "ش".into();
+        }
+        if r.chance(0.5) {
+            return self.render_line(&mut r, &word, String::new());
+        }
+        let number = r.range_u32(1, 999).to_string();
+        let shown = if r.chance(0.5) {
+            format!("{} {word}", to_arabic_indic(&number))
+        } else {
+            format!("{word} {}", to_arabic_indic(&number))
+        };
+        self.render_line(&mut r, &shown, number)
+    }
+
+    /// Draws `shown` as a cut line crop labelled `text` (the rest of the sample's draws).
+    fn render_line(&self, r: &mut Rng, shown: &str, text: String) -> LineSample {
         let font = *r.pick(&LINE_FONTS);
         let size = r.range_f32(30.0, 64.0);
         let tracking = if text.len() > 6 {
@@ -88,7 +152,7 @@ impl Generator {
         let shade = r.range_u32(10, 70) as u8;
         let color = [shade, shade, shade.saturating_add(r.range_u32(0, 30) as u8)];
         let style = TextStyle::arabic(font, size, color).with_tracking(tracking);
-        let line = shape(&self.fonts, &style, &to_arabic_indic(&text));
+        let line = shape(&self.fonts, &style, shown);
 
         // Canvas: the line with generous room, on a window of the card background.
         let pad = size;
@@ -146,7 +210,7 @@ impl Generator {
         }
         if r.chance(0.6) {
             let sigma = r.range_f32(2.0, 12.0);
-            crop = degrade::noise(crop, sigma, &mut r);
+            crop = degrade::noise(crop, sigma, r);
         }
         if r.chance(0.6) {
             crop = degrade::jpeg(&crop, r.range_u32(15, 90) as u8);
@@ -178,5 +242,25 @@ mod tests {
             assert!(max as i32 - min as i32 > 60, "{} {min} {max}", a.text);
         }
         assert_ne!(g.digit_line(7, 0).image, g.digit_line(8, 0).image);
+    }
+
+    #[test]
+    fn word_lines_are_words_alone_or_beside_a_number() {
+        let g = Generator::new(None).unwrap();
+        let (mut empty, mut numbered) = (0, 0);
+        for i in 0..40 {
+            let a = g.word_line(7, i);
+            assert_eq!(a.image, g.word_line(7, i).image);
+            assert!(a.text.chars().all(|c| c.is_ascii_digit()), "{}", a.text);
+            if a.text.is_empty() {
+                empty += 1;
+            } else {
+                numbered += 1;
+            }
+            let min = a.image.pixels().map(|p| p[0]).min().unwrap();
+            let max = a.image.pixels().map(|p| p[0]).max().unwrap();
+            assert!(max as i32 - min as i32 > 60, "{} {min} {max}", a.text);
+        }
+        assert!(empty > 10 && numbered > 10, "{empty} {numbered}");
     }
 }

@@ -39,16 +39,26 @@ pub struct TrainDigitsArgs {
     /// Where to write the weights.
     #[arg(long, default_value = "crates/hawiya-ocr/models/digits-v1.safetensors")]
     pub out: PathBuf,
+    /// Percentage of the lines that are address words (`Generator::word_line`: words alone
+    /// labelled empty, or a number beside a word labelled the number), so the recogniser
+    /// learns to read nothing in a word. 0 (the default) draws digit lines only.
+    #[arg(long, default_value_t = 0)]
+    pub words: u32,
+    /// Start from these weights instead of seeded random ones (fine-tuning).
+    #[arg(long)]
+    pub init: Option<PathBuf>,
 }
 
 struct Line {
     input: (Vec<f32>, usize),
     label: Vec<usize>,
     text: String,
+    /// Drawn by `word_line` (else `digit_line`).
+    word: bool,
 }
 
-/// Draws `count` lines of `seed` on all cores.
-fn lines(seed: u64, count: u32) -> anyhow::Result<Vec<Line>> {
+/// Draws `count` lines of `seed` on all cores; `words` percent of them word lines.
+fn lines(seed: u64, count: u32, words: u32) -> anyhow::Result<Vec<Line>> {
     let generator = hawiya_synth::Generator::new(None)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
     let mut parts: Vec<Vec<Line>> = Vec::new();
@@ -60,7 +70,12 @@ fn lines(seed: u64, count: u32) -> anyhow::Result<Vec<Line>> {
                     (t..count)
                         .step_by(threads as usize)
                         .filter_map(|i| {
-                            let sample = g.digit_line(seed, i);
+                            let word = i % 100 < words;
+                            let sample = if word {
+                                g.word_line(seed, i)
+                            } else {
+                                g.digit_line(seed, i)
+                            };
                             let input = digits::prepare(&sample.image)?;
                             let label = sample
                                 .text
@@ -71,6 +86,7 @@ fn lines(seed: u64, count: u32) -> anyhow::Result<Vec<Line>> {
                                 input,
                                 label,
                                 text: sample.text,
+                                word,
                             })
                         })
                         .collect::<Vec<_>>()
@@ -114,10 +130,32 @@ fn init_weights(varmap: &VarMap, seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Line accuracy and character error rate of `net` on `data`.
-fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<(f64, f64)> {
-    let (mut exact, mut errors, mut chars) = (0usize, 0usize, 0usize);
-    for idx in batches(data, 64) {
+/// Exact lines and character errors of one kind of validation line.
+#[derive(Default)]
+struct Score {
+    lines: usize,
+    exact: usize,
+    errors: usize,
+    chars: usize,
+}
+
+impl std::fmt::Display for Score {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exact {:.2} % of {}, CER {:.3} %",
+            100.0 * self.exact as f64 / self.lines.max(1) as f64,
+            self.lines,
+            100.0 * self.errors as f64 / self.chars.max(1) as f64
+        )
+    }
+}
+
+/// Scores of `net` on `data`: digit lines, word lines.
+fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
+    let mut scores: [Score; 2] = Default::default();
+    // One line at a time, as the readers run it (`digits::read_lines_scored`).
+    for idx in batches(data, 1) {
         let items: Vec<(Vec<f32>, usize)> = idx.iter().map(|&i| data[i].input.clone()).collect();
         let logits = net.forward(&digits::batch(&items, &Device::Cpu)?)?;
         let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
@@ -126,22 +164,21 @@ fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<(f64, f64)> {
                 &seq[..data[i].input.1 / digits::COLUMN_STRIDE],
             ));
             let truth = &data[i].text;
-            exact += usize::from(&read == truth);
-            errors += crate::synth_cmd::edit_distance(truth, &read);
-            chars += truth.chars().count();
+            let s = &mut scores[usize::from(data[i].word)];
+            s.lines += 1;
+            s.exact += usize::from(&read == truth);
+            s.errors += crate::synth_cmd::edit_distance(truth, &read);
+            s.chars += truth.chars().count();
         }
     }
-    Ok((
-        exact as f64 / data.len().max(1) as f64,
-        errors as f64 / chars.max(1) as f64,
-    ))
+    Ok(scores)
 }
 
 /// Trains and writes the weights.
 pub fn train_digits(args: &TrainDigitsArgs) -> anyhow::Result<()> {
     let start = Instant::now();
-    let train = lines(args.seed, args.samples)?;
-    let valid = lines(args.seed + 1000, args.validation)?;
+    let train = lines(args.seed, args.samples, args.words)?;
+    let valid = lines(args.seed + 1000, args.validation, args.words)?;
     eprintln!(
         "{} training and {} validation lines drawn in {:.1} s",
         train.len(),
@@ -149,9 +186,14 @@ pub fn train_digits(args: &TrainDigitsArgs) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64()
     );
     let device = Device::Cpu;
-    let varmap = VarMap::new();
+    let mut varmap = VarMap::new();
     let net = DigitNet::new(VarBuilder::from_varmap(&varmap, DType::F32, &device))?;
-    init_weights(&varmap, args.seed)?;
+    match &args.init {
+        Some(path) => varmap
+            .load(path)
+            .with_context(|| format!("loading {}", path.display()))?,
+        None => init_weights(&varmap, args.seed)?,
+    }
     let mut opt = AdamW::new(
         varmap.all_vars(),
         ParamsAdamW {
@@ -199,16 +241,18 @@ pub fn train_digits(args: &TrainDigitsArgs) -> anyhow::Result<()> {
             let surrogate = (logits * g)?.sum_all()?;
             opt.backward_step(&surrogate)?;
         }
-        let (exact, cer) = evaluate(&net, &valid)?;
+        let [digit_lines, word_lines] = evaluate(&net, &valid)?;
         eprintln!(
-            "epoch {}/{}: loss {:.4}, validation exact {:.2} %, CER {:.3} % ({:.0} s)",
+            "epoch {}/{}: loss {:.4}, validation digit lines {digit_lines}, word lines {word_lines} ({:.0} s)",
             epoch + 1,
             args.epochs,
             loss_sum / counted.max(1) as f64,
-            exact * 100.0,
-            cer * 100.0,
             epoch_start.elapsed().as_secs_f64()
         );
+    }
+    if args.epochs == 0 {
+        let [digit_lines, word_lines] = evaluate(&net, &valid)?;
+        eprintln!("validation (no training): digit lines {digit_lines}, word lines {word_lines}");
     }
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir)?;

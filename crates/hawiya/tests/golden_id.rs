@@ -91,8 +91,9 @@ fn fixed_set_clean() {
     let s = score(&[]);
     assert!(s.id_exact >= 19, "idNumber {}/20", s.id_exact);
     assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
-    assert!(s.name_errors * 100 <= s.name_chars * 5, "names");
-    assert!(s.address_errors * 100 <= s.address_chars * 8, "address");
+    // Measured 0.72 % and 1.63 %.
+    assert!(s.name_errors * 100 <= s.name_chars * 3, "names");
+    assert!(s.address_errors * 100 <= s.address_chars * 4, "address");
 }
 
 #[test]
@@ -105,8 +106,9 @@ fn fixed_set_photographed() {
     ]);
     assert!(s.id_exact >= 19, "idNumber {}/20", s.id_exact);
     assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
-    assert!(s.name_errors * 100 <= s.name_chars * 8, "names");
-    assert!(s.address_errors * 100 <= s.address_chars * 12, "address");
+    // Measured 0.48 % and 1.91 %.
+    assert!(s.name_errors * 100 <= s.name_chars * 4, "names");
+    assert!(s.address_errors * 100 <= s.address_chars * 6, "address");
 }
 
 /// Back fields read exactly, over 20 cards of the fixed set.
