@@ -9,10 +9,9 @@
 //! finding (3006). A release that reads as no month at all (a lost `/` or a merged `11`)
 //! first becomes the likeliest month, if that is likely enough.
 
-use crate::digits::{self, DigitNet, LineRead};
+use crate::digits::{self, LineRead};
 use crate::id_front::{grey, repair_nid, Finding, NidReading, REPAIR_MAX_COST};
 use crate::layout;
-use crate::tesseract::TesseractPool;
 use crate::vocab;
 use chrono::{Datelike, Months, NaiveDate};
 use hawiya_core::codes;
@@ -174,9 +173,9 @@ pub fn expiry_crop(card: &RgbImage) -> GrayImage {
 pub fn read_back(
     card: &RgbImage,
     id_number: NidReading,
-    net: &DigitNet,
-    tesseract: &TesseractPool,
+    reader: &crate::IdReader,
 ) -> anyhow::Result<BackText> {
+    let (net, tesseract) = (&reader.digits, &reader.tesseract);
     // Cut to the ink with the margins the recogniser was trained with: the template boxes
     // leave about one line height around these short dates, and read 66 % exact against
     // 100 % (release) and 98 % (expiry) tightened, on 100 clean synthetic backs.
@@ -244,10 +243,10 @@ pub fn read_back(
 /// a front, and reads a back.
 pub fn read_back_photo(
     img: &RgbImage,
-    net: &DigitNet,
-    tesseract: &TesseractPool,
+    reader: &crate::IdReader,
     today: NaiveDate,
 ) -> anyhow::Result<BackOutcome> {
+    let net = &reader.digits;
     let Some(quad) = crate::card::find_card(img) else {
         return Ok(BackOutcome::NoCard);
     };
@@ -288,7 +287,7 @@ pub fn read_back_photo(
         (up, number_up)
     };
     let id_number = id_number.expect("four readings");
-    let text = read_back(&card, id_number, net, tesseract)?;
+    let text = read_back(&card, id_number, reader)?;
     Ok(BackOutcome::Back {
         card,
         text: Box::new(text),

@@ -7,9 +7,8 @@
 //! positions is tried, one position at a time, and the first valid result is kept (marked
 //! `repaired`).
 
-use crate::digits::{self, DigitNet, LineRead};
+use crate::digits::{self, LineRead};
 use crate::layout::{self, Roi};
-use crate::tesseract::TesseractPool;
 use chrono::NaiveDate;
 use hawiya_core::nid::{parse_national_id, NationalId, NidError};
 use image::{DynamicImage, GrayImage, RgbImage};
@@ -79,6 +78,9 @@ pub struct FrontText {
     pub address_1: String,
     /// Address line 2 (district - governorate).
     pub address_2: String,
+    /// The Latin card serial (`idKey`) as read: capital letters and digits only; empty when
+    /// nothing was read.
+    pub id_key: String,
 }
 
 /// The grey crop of a field.
@@ -204,9 +206,9 @@ pub fn repair_nid(read: &LineRead, today: NaiveDate) -> NidReading {
 pub fn read_front(
     card: &RgbImage,
     id_number: NidReading,
-    net: &DigitNet,
-    tesseract: &TesseractPool,
+    reader: &crate::IdReader,
 ) -> anyhow::Result<FrontText> {
+    let (net, tesseract) = (&reader.digits, &reader.tesseract);
     let birth_crop = crate::ink::tighten(&grey(card, layout::FRONT_BIRTH_DATE), 0.3, 0.15);
     let scored = digits::read_lines_scored(net, &[birth_crop])?;
     let birth_line = scored[0].clone();
@@ -236,6 +238,15 @@ pub fn read_front(
     let address_1 =
         crate::address::read_line(&grey(card, layout::FRONT_ADDRESS_1), net, tesseract)?;
     let address_2 = crate::address::mend_line_2(&line(layout::FRONT_ADDRESS_2)?);
+    let id_key = serial_fixup(
+        &reader
+            .latin
+            .read(&layout::crop(card, layout::FRONT_ID_KEY))?
+            .text
+            .chars()
+            .filter(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            .collect::<String>(),
+    );
     Ok(FrontText {
         id_number,
         birth_date_printed,
@@ -244,7 +255,44 @@ pub fn read_front(
         last_names,
         address_1,
         address_2,
+        id_key,
     })
+}
+
+/// The card serial in its known shape, two letters and seven digits (`VM3526924`): a
+/// nine-character reading has look-alikes put right by position (`8` → `B` among the
+/// letters, `O` → `0` among the digits). Other readings are returned as they are: the
+/// shape is not verified on every card generation.
+pub fn serial_fixup(read: &str) -> String {
+    if read.chars().count() != 9 {
+        return read.to_string();
+    }
+    let fixed: String = read
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match (i < 2, c) {
+            (true, '0') => 'O',
+            (true, '1') => 'I',
+            (true, '2') => 'Z',
+            (true, '5') => 'S',
+            (true, '6') => 'G',
+            (true, '8') => 'B',
+            (false, 'O' | 'D' | 'Q') => '0',
+            (false, 'I' | 'L') => '1',
+            (false, 'Z') => '2',
+            (false, 'S') => '5',
+            (false, 'G') => '6',
+            (false, 'B') => '8',
+            (_, c) => c,
+        })
+        .collect();
+    let shaped = fixed.chars().take(2).all(|c| c.is_ascii_uppercase())
+        && fixed.chars().skip(2).all(|c| c.is_ascii_digit());
+    if shaped {
+        fixed
+    } else {
+        read.to_string()
+    }
 }
 
 /// Where the face photo should be, on a rectified front: is there a face, and how sure.
@@ -306,11 +354,11 @@ pub const BARCODE_MIN: f32 = 1.6;
 /// Finds the card in a photo, turns it upright, tells front from back, and reads a front.
 pub fn read_front_photo(
     img: &RgbImage,
-    net: &DigitNet,
-    tesseract: &TesseractPool,
+    reader: &crate::IdReader,
     photo_check: PhotoCheck,
     today: NaiveDate,
 ) -> anyhow::Result<FrontOutcome> {
+    let net = &reader.digits;
     let Some(quad) = crate::card::find_card(img) else {
         return Ok(FrontOutcome::NoCard);
     };
@@ -348,7 +396,7 @@ pub fn read_front_photo(
     } else {
         (upright, number_up, face_up.is_some())
     };
-    let text = read_front(&card, id_number, net, tesseract)?;
+    let text = read_front(&card, id_number, reader)?;
     Ok(FrontOutcome::Front {
         card,
         text: Box::new(text),
@@ -412,7 +460,14 @@ impl FrontText {
         put("address_2", json!(self.address_2));
         put("govern", json!(govern.map(|g| g.name_ar)));
         put("govern_english", json!(govern.map(|g| g.name_en)));
-        put("idKey", Value::Null);
+        put(
+            "idKey",
+            if self.id_key.is_empty() {
+                Value::Null
+            } else {
+                json!(self.id_key)
+            },
+        );
         put(
             "dateOfBirth",
             json!(nid.map(|n| n.birth_date.format("%Y-%m-%d").to_string())),
@@ -502,6 +557,15 @@ mod tests {
         // Far too short: a format error.
         let r = repair_nid(&line("2881101297", None, None), today);
         assert_eq!(r.parsed.unwrap_err(), NidError::Format);
+    }
+
+    #[test]
+    fn serials_are_put_in_shape() {
+        assert_eq!(serial_fixup("L82658059"), "LB2658059");
+        assert_eq!(serial_fixup("VM35269O4"), "VM3526904");
+        assert_eq!(serial_fixup("Z0079651"), "Z0079651");
+        // Not two letters and seven digits even after the look-alikes: as read.
+        assert_eq!(serial_fixup("VMX526924"), "VMX526924");
     }
 
     #[test]

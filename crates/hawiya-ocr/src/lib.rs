@@ -10,6 +10,7 @@ pub mod digits;
 pub mod id_back;
 pub mod id_front;
 pub mod ink;
+pub mod latin;
 pub mod layout;
 pub mod names;
 pub mod spoof;
@@ -17,23 +18,35 @@ pub mod tesseract;
 pub mod translit;
 pub mod vocab;
 
-/// Everything the ID readers need, loaded once: the digit network and a pool of Tesseract
-/// instances for Arabic.
+/// Everything the ID readers need, loaded once: the digit network, a pool of Tesseract
+/// instances for Arabic and the PP-OCR recogniser for the Latin card serial.
 pub struct IdReader {
     /// The digit line recogniser with the shipped weights.
     pub digits: digits::DigitNet,
     /// Tesseract `ara`, one instance per inference slot.
     pub tesseract: tesseract::TesseractPool,
+    /// PP-OCRv6 rec for Latin lines (`idKey`).
+    pub latin: latin::LatinReader,
 }
 
 impl IdReader {
-    /// Loads the shipped digit weights and `slots` Tesseract instances (`libtesseract.so.5`
-    /// and `ara.traineddata` from the Debian packages).
-    pub fn load(slots: usize) -> anyhow::Result<IdReader> {
+    /// Loads the shipped digit weights, `slots` Tesseract instances (`libtesseract.so.5`
+    /// and `ara.traineddata` from the Debian packages) and the Latin recogniser from
+    /// `models_dir` on `runtime`.
+    pub fn load(
+        slots: usize,
+        runtime: &hawiya_infer::runtime::Runtime,
+        models_dir: &std::path::Path,
+    ) -> anyhow::Result<IdReader> {
         let digits = digits::DigitNet::shipped()
             .map_err(|e| anyhow::anyhow!("loading the digit recogniser: {e}"))?;
         let tesseract =
             tesseract::TesseractPool::load(slots, None, &tesseract::default_tessdata_dir(), "ara")?;
-        Ok(IdReader { digits, tesseract })
+        let latin = latin::LatinReader::load(runtime, models_dir)?;
+        Ok(IdReader {
+            digits,
+            tesseract,
+            latin,
+        })
     }
 }

@@ -61,7 +61,7 @@ impl Engines {
             let face = FaceEngine::load(&runtime, &dir, config.face_match_threshold)?;
             let _ = self.face.set(face);
             // The ID readers fail alone (e.g. Tesseract not installed): face work goes on.
-            match hawiya_ocr::IdReader::load(self.slot_count) {
+            match hawiya_ocr::IdReader::load(self.slot_count, &runtime, &dir) {
                 Ok(reader) => {
                     let _ = self.id_reader.set(reader);
                 }

@@ -95,8 +95,7 @@ impl Reader for IdFrontReader {
         let check = |photo: &image::RgbImage| self.face.photo_face_score(photo);
         let outcome = hawiya_ocr::id_front::read_front_photo(
             image,
-            &self.ocr.digits,
-            &self.ocr.tesseract,
+            &self.ocr,
             &check,
             hawiya_synth::reference_date(),
         )?;
@@ -117,12 +116,8 @@ impl Reader for IdBackReader {
         &self,
         image: &image::RgbImage,
     ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
-        let outcome = hawiya_ocr::id_back::read_back_photo(
-            image,
-            &self.ocr.digits,
-            &self.ocr.tesseract,
-            hawiya_synth::reference_date(),
-        )?;
+        let outcome =
+            hawiya_ocr::id_back::read_back_photo(image, &self.ocr, hawiya_synth::reference_date())?;
         Ok(match outcome {
             hawiya_ocr::id_back::BackOutcome::Back { text, .. } => text.fields(),
             _ => serde_json::Map::new(),
@@ -135,19 +130,22 @@ fn reader_for(
     doc: DocType,
     config: &hawiya_server::Config,
 ) -> anyhow::Result<Option<Box<dyn Reader>>> {
+    let models = config.models_dir();
     Ok(match doc {
         DocType::IdFront => {
-            let models = config.models_dir();
             let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
             let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None)?;
             Some(Box::new(IdFrontReader {
                 face,
-                ocr: hawiya_ocr::IdReader::load(1)?,
+                ocr: hawiya_ocr::IdReader::load(1, &runtime, &models)?,
             }))
         }
-        DocType::IdBack => Some(Box::new(IdBackReader {
-            ocr: hawiya_ocr::IdReader::load(1)?,
-        })),
+        DocType::IdBack => {
+            let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
+            Some(Box::new(IdBackReader {
+                ocr: hawiya_ocr::IdReader::load(1, &runtime, &models)?,
+            }))
+        }
         _ => None,
     })
 }

@@ -22,7 +22,7 @@ fn score(degradations: &[Degradation]) -> Score {
     let models = common::models_dir();
     let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
     let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None).unwrap();
-    let reader = hawiya_ocr::IdReader::load(1).unwrap();
+    let reader = hawiya_ocr::IdReader::load(1, &runtime, &models).unwrap();
     let g = Generator::new(Some(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../testdata/faces/tune"
@@ -45,8 +45,7 @@ fn score(degradations: &[Degradation]) -> Score {
         let truth = |k: &str| sample.truth.fields[k].as_str().unwrap().to_string();
         let outcome = read_front_photo(
             &sample.image,
-            &reader.digits,
-            &reader.tesseract,
+            &reader,
             &check,
             hawiya_synth::reference_date(),
         )
@@ -122,7 +121,9 @@ struct BackScore {
 }
 
 fn score_back(degradations: &[Degradation]) -> BackScore {
-    let reader = hawiya_ocr::IdReader::load(1).unwrap();
+    let models = common::models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
+    let reader = hawiya_ocr::IdReader::load(1, &runtime, &models).unwrap();
     let g = Generator::new(None).unwrap();
     let mut s = BackScore::default();
     for index in 0..20 {
@@ -132,8 +133,7 @@ fn score_back(degradations: &[Degradation]) -> BackScore {
         let truth = |k: &str| sample.truth.fields[k].as_str().unwrap().to_string();
         let outcome = hawiya_ocr::id_back::read_back_photo(
             &sample.image,
-            &reader.digits,
-            &reader.tesseract,
+            &reader,
             hawiya_synth::reference_date(),
         )
         .unwrap();

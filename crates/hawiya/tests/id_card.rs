@@ -68,6 +68,7 @@ fn a_front_is_read_checked_and_stored() {
         assert_eq!(d["idNumber"], truth(&sample, "idNumber"), "{what}");
         assert_eq!(d["dateOfBirth"], truth(&sample, "dateOfBirth"), "{what}");
         assert_eq!(d["gender"], truth(&sample, "gender"), "{what}");
+        assert_eq!(d["idKey"], truth(&sample, "idKey"), "{what}");
         for field in ["first_name", "last_names", "address_2"] {
             let read = d[field].as_str().unwrap_or_default();
             let expected = truth(&sample, field);

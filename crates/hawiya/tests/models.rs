@@ -18,7 +18,7 @@ fn hawiya(models: &std::path::Path, args: &[&str]) -> std::process::Output {
 fn copy_models() -> tempfile::TempDir {
     let src = models_dir();
     let dst = tempfile::tempdir().unwrap();
-    for sub in ["onnxruntime", "face"] {
+    for sub in ["onnxruntime", "face", "ocr"] {
         std::fs::create_dir_all(dst.path().join(sub)).unwrap();
         for e in std::fs::read_dir(src.join(sub)).unwrap() {
             let p = e.unwrap().path();
@@ -35,7 +35,7 @@ fn fetch_is_idempotent_and_repairs_altered_files() {
     let before = std::fs::metadata(&yunet).unwrap().modified().unwrap();
     let out = hawiya(models.path(), &["models", "fetch"]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("0 installed, 2 already up to date"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 installed, 3 already up to date"));
     assert_eq!(
         std::fs::metadata(&yunet).unwrap().modified().unwrap(),
         before,

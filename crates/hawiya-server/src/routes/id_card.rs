@@ -250,8 +250,7 @@ pub async fn id_front(
                 .id_reader()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             let check = |photo: &image::RgbImage| face.photo_face_score(photo);
-            let outcome =
-                read_front_photo(&image, &reader.digits, &reader.tesseract, &check, today)?;
+            let outcome = read_front_photo(&image, reader, &check, today)?;
             let photo = match &outcome {
                 FrontOutcome::Front {
                     card,
@@ -310,7 +309,7 @@ pub async fn id_back(
             let reader = engines
                 .id_reader()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
-            read_back_photo(&image, &reader.digits, &reader.tesseract, today)
+            read_back_photo(&image, reader, today)
         })
         .await?
         .map_err(ApiError::internal)?;
