@@ -50,6 +50,8 @@ pub struct BackText {
     pub marital_status: String,
     /// The husband's name (empty when the card has none).
     pub husband_name: String,
+    /// Estimated blur of the number line ([`crate::quality::blur_sigma`]).
+    pub blur_sigma: f32,
 }
 
 /// What reading a photo of a card back gave.
@@ -236,6 +238,7 @@ pub fn read_back(
         release_printed,
         expiry_printed,
         dates_repaired,
+        blur_sigma: crate::quality::blur_sigma(card, layout::BACK_ID_NUMBER),
     })
 }
 
@@ -352,7 +355,8 @@ impl BackText {
 
     /// The checks' findings: the number (3001…), the dates' format (3008, 3009), a release
     /// in the future, before the holder was 16 or not seven years before the expiry (3006),
-    /// an expired card (3010), and a gender word that contradicts the number (3005).
+    /// an expired card (3010), a print too blurred to trust (5006) and a gender word that
+    /// contradicts the number (3005).
     pub fn findings(&self, today: NaiveDate) -> Vec<Finding> {
         let mut out = self.id_number.findings();
         let finding = |field: &'static str, value: &str, code: codes::ErrorCode| Finding {
@@ -396,6 +400,7 @@ impl BackText {
             )),
             Some(_) => {}
         }
+        out.extend(crate::id_front::out_of_focus(self.blur_sigma));
         let printed = vocab::form_of(&self.gender, vocab::GENDERS);
         if let (Some(p), Some(n)) = (printed, nid) {
             if p != n.gender {
@@ -504,6 +509,7 @@ mod tests {
             religion: "مسلم".into(),
             marital_status: "متزوج".into(),
             husband_name: String::new(),
+            blur_sigma: 0.5,
         }
     }
 

@@ -81,6 +81,8 @@ pub struct FrontText {
     /// The Latin card serial (`idKey`) as read: capital letters and digits only; empty when
     /// nothing was read.
     pub id_key: String,
+    /// Estimated blur of the number line ([`crate::quality::blur_sigma`]).
+    pub blur_sigma: f32,
 }
 
 /// The grey crop of a field.
@@ -256,6 +258,7 @@ pub fn read_front(
         address_1,
         address_2,
         id_key,
+        blur_sigma: crate::quality::blur_sigma(card, layout::FRONT_ID_NUMBER),
     })
 }
 
@@ -293,6 +296,15 @@ pub fn serial_fixup(read: &str) -> String {
     } else {
         read.to_string()
     }
+}
+
+/// 5006 when the print is too blurred to trust (value: the estimated blur in pixels).
+pub fn out_of_focus(blur_sigma: f32) -> Option<Finding> {
+    (blur_sigma > crate::quality::MAX_BLUR_SIGMA).then(|| Finding {
+        field: None,
+        value: Some(format!("{blur_sigma:.1}")),
+        code: hawiya_core::codes::IMAGE_NOT_IN_FOCUS.code,
+    })
 }
 
 /// Where the face photo should be, on a rectified front: is there a face, and how sure.
@@ -477,8 +489,8 @@ impl FrontText {
         m
     }
 
-    /// The checks' findings: the number's structure and check digit, and the printed birth
-    /// date against the number's.
+    /// The checks' findings: the number's structure and check digit, the printed birth
+    /// date against the number's, and a print too blurred to trust (5006).
     pub fn findings(&self) -> Vec<Finding> {
         let mut out = self.id_number.findings();
         if out.is_empty() && self.birth_date_agrees == Some(false) {
@@ -488,6 +500,7 @@ impl FrontText {
                 code: hawiya_core::codes::INVALID_BIRTH_DATE.code,
             });
         }
+        out.extend(out_of_focus(self.blur_sigma));
         out
     }
 }

@@ -13,6 +13,7 @@ pub mod ink;
 pub mod latin;
 pub mod layout;
 pub mod names;
+pub mod quality;
 pub mod spoof;
 pub mod tesseract;
 pub mod translit;

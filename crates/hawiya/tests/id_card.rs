@@ -146,6 +146,20 @@ fn checks_and_wrong_documents() {
         r.text
     );
 
+    // A card photographed far out of focus: read as far as it goes, and reported (5006).
+    let card = g
+        .generate(DocType::IdFront, SEED, 9, &[Degradation::Perspective])
+        .unwrap()
+        .image;
+    let blurred = image::imageops::blur(&card, 6.0);
+    let r = s.post(
+        "/v1/ocr/id/front",
+        &key,
+        &json!({"image": jpeg_b64(&blurred)}),
+    );
+    assert!(codes(&r).contains(&(None, 5006)), "{}", r.text);
+    assert_eq!(r.ok_data()["isVerificationProcessCompleted"], false);
+
     // A photo that is not a card: 3011, no fields, the failed step recorded.
     let before = s.transaction_count(&t);
     let r = s.post(
