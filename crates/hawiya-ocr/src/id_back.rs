@@ -212,23 +212,29 @@ pub fn read_back(
     // The printed gender word, else the number's, picks the forms of the other words.
     let form = vocab::form_of(&gender, vocab::GENDERS).or(holder);
     // Religion and marital status: the short lists in the holder's form, snapped further
-    // when the holder's gender is known.
-    let closed = |read: &str, list: &[vocab::Entry]| -> String {
-        form.and_then(|g| vocab::snap_closed(read, list, g))
-            .or_else(|| vocab::snap(read, list, form))
-            .map_or_else(|| read.to_string(), str::to_string)
+    // when the holder's gender is known; a reading that is no entry is read again at other
+    // scales.
+    let closed = |roi: layout::Roi, list: &[vocab::Entry]| -> anyhow::Result<String> {
+        let snapped = |read: &str| {
+            form.and_then(|g| vocab::snap_closed(read, list, g))
+                .or_else(|| vocab::snap(read, list, form))
+        };
+        let first = word(roi, list)?;
+        if let Some(s) = snapped(&first) {
+            return Ok(s.to_string());
+        }
+        // Not an entry: the other readings at other scales, the first that is one.
+        let others = tesseract.alternative_readings(&grey(card, roi), &vocab::letters(list))?;
+        Ok(others
+            .iter()
+            .find_map(|r| snapped(&crate::id_front::clean_name(r)))
+            .map_or(first, str::to_string))
     };
     Ok(BackText {
         job: vocab::snap_or_raw(&line(layout::BACK_JOB)?, vocab::PROFESSIONS, form),
         job_title: vocab::snap_or_raw(&line(layout::BACK_JOB_TITLE)?, vocab::QUALIFICATIONS, form),
-        religion: closed(
-            &word(layout::BACK_RELIGION, vocab::RELIGIONS)?,
-            vocab::RELIGIONS,
-        ),
-        marital_status: closed(
-            &word(layout::BACK_MARITAL, vocab::MARITAL_STATUSES)?,
-            vocab::MARITAL_STATUSES,
-        ),
+        religion: closed(layout::BACK_RELIGION, vocab::RELIGIONS)?,
+        marital_status: closed(layout::BACK_MARITAL, vocab::MARITAL_STATUSES)?,
         husband_name: crate::names::mend(
             &crate::id_front::clean_name(&line(layout::BACK_HUSBAND)?),
             Some(hawiya_core::nid::Gender::Male),

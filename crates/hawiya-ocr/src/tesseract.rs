@@ -126,6 +126,8 @@ const BAND_HEIGHT: u32 = 48;
 /// names such as `عمر` sometimes read as nothing, or as a confident `4`, in both modes at
 /// one scale).
 const RETRY_BAND_HEIGHT: u32 = 64;
+/// A smaller band, for [`Tesseract::alternative_readings`].
+const SMALL_BAND_HEIGHT: u32 = 36;
 /// White margin added on every side, as a fraction of [`BAND_HEIGHT`].
 const PAD_FRACTION: f32 = 0.25;
 /// psm 7 readings under this confidence get a second, psm 8, reading.
@@ -270,6 +272,38 @@ impl Tesseract {
         out
     }
 
+    /// Other readings of a closed vocabulary's word than [`Tesseract::read_line_limited`]
+    /// gives: line and word mode at 64 and 36 px bands, for a caller whose first reading
+    /// matched no entry.
+    pub fn alternative_readings(
+        &mut self,
+        line: &GrayImage,
+        whitelist: &str,
+    ) -> anyhow::Result<Vec<String>> {
+        anyhow::ensure!(
+            self.handle.set_variable(WHITELIST, whitelist),
+            "Tesseract does not know {WHITELIST}"
+        );
+        let mut out: Vec<String> = Vec::new();
+        let mut read = || -> anyhow::Result<()> {
+            for band_height in [RETRY_BAND_HEIGHT, SMALL_BAND_HEIGHT] {
+                let Some(prepared) = prepare(line, band_height)? else {
+                    return Ok(());
+                };
+                for psm in [PSM_SINGLE_LINE, PSM_SINGLE_WORD] {
+                    let text = self.recognise(&prepared, psm)?.text;
+                    if !text.is_empty() && !out.contains(&text) {
+                        out.push(text);
+                    }
+                }
+            }
+            Ok(())
+        };
+        let result = read();
+        self.handle.set_variable(WHITELIST, "");
+        result.map(|()| out)
+    }
+
     /// One recognition of `img` (already padded, within the size limits) in mode `psm`.
     fn recognise(&mut self, img: &GrayImage, psm: c_int) -> anyhow::Result<LineReading> {
         let api = &self.handle.api;
@@ -373,6 +407,15 @@ impl TesseractPool {
         whitelist: &str,
     ) -> anyhow::Result<LineReading> {
         self.with(|t| t.read_line_limited(line, whitelist))
+    }
+
+    /// Other readings of a closed vocabulary's word; see [`Tesseract::alternative_readings`].
+    pub fn alternative_readings(
+        &self,
+        line: &GrayImage,
+        whitelist: &str,
+    ) -> anyhow::Result<Vec<String>> {
+        self.with(|t| t.alternative_readings(line, whitelist))
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Tesseract) -> T) -> T {
