@@ -152,7 +152,7 @@ pub fn reconcile_dates(release: &LineRead, expiry: &LineRead) -> (String, String
 
 /// The crop of the expiry date on its line: the widest run of ink that starts left of the
 /// caption (see [`layout::BACK_EXPIRY_LINE`]).
-pub fn expiry_crop(card: &RgbImage) -> GrayImage {
+fn expiry_crop(card: &RgbImage) -> GrayImage {
     let line = grey(card, layout::BACK_EXPIRY_LINE);
     let h = line.height();
     let origin = layout::BACK_EXPIRY_LINE[0];
@@ -474,15 +474,20 @@ mod tests {
         );
     }
 
+    /// The release "2011/11" with the blank between its last two "1"s gone, as blur does.
+    fn merged_release() -> LineRead {
+        let mut release = line("2011/11");
+        let n = release.log_probs.len();
+        release.log_probs.remove(n - 5);
+        release.chars = digits::decode(&release.log_probs);
+        release
+    }
+
     #[test]
     fn a_lost_digit_is_mended_from_the_other_date() {
         // The release lost a digit (a merged "11"): its columns still favour "2011/11"
         // enough, given the expiry 2018/11/03.
-        let mut release = line("2011/11");
-        // Drop the blank between the last two "1"s, as blur does.
-        let n = release.log_probs.len();
-        release.log_probs.remove(n - 5);
-        release.chars = digits::decode(&release.log_probs);
+        let release = merged_release();
         assert_eq!(digits::text(&release.chars), "2011/1");
         let (r, e, mended) = reconcile_dates(&release, &line("2018/11/03"));
         assert_eq!(
@@ -493,10 +498,7 @@ mod tests {
 
     #[test]
     fn a_release_that_is_no_month_becomes_the_likeliest_one() {
-        let mut release = line("2011/11");
-        let n = release.log_probs.len();
-        release.log_probs.remove(n - 5);
-        release.chars = digits::decode(&release.log_probs);
+        let release = merged_release();
         // No expiry to help: the month search alone.
         let (r, e, mended) = reconcile_dates(&release, &LineRead::default());
         assert_eq!((r.as_str(), e.as_str(), mended), ("2011/11", "", true));

@@ -263,11 +263,20 @@ impl Tesseract {
         line: &GrayImage,
         whitelist: &str,
     ) -> anyhow::Result<LineReading> {
+        self.with_whitelist(whitelist, |t| t.read_line_detailed(line))
+    }
+
+    /// Runs `f` with only the characters of `whitelist` allowed, then allows all again.
+    fn with_whitelist<T>(
+        &mut self,
+        whitelist: &str,
+        f: impl FnOnce(&mut Self) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
         anyhow::ensure!(
             self.handle.set_variable(WHITELIST, whitelist),
             "Tesseract does not know {WHITELIST}"
         );
-        let out = self.read_line_detailed(line);
+        let out = f(self);
         self.handle.set_variable(WHITELIST, "");
         out
     }
@@ -280,28 +289,21 @@ impl Tesseract {
         line: &GrayImage,
         whitelist: &str,
     ) -> anyhow::Result<Vec<String>> {
-        anyhow::ensure!(
-            self.handle.set_variable(WHITELIST, whitelist),
-            "Tesseract does not know {WHITELIST}"
-        );
-        let mut out: Vec<String> = Vec::new();
-        let mut read = || -> anyhow::Result<()> {
+        self.with_whitelist(whitelist, |t| {
+            let mut out: Vec<String> = Vec::new();
             for band_height in [RETRY_BAND_HEIGHT, SMALL_BAND_HEIGHT] {
                 let Some(prepared) = prepare(line, band_height)? else {
-                    return Ok(());
+                    break;
                 };
                 for psm in [PSM_SINGLE_LINE, PSM_SINGLE_WORD] {
-                    let text = self.recognise(&prepared, psm)?.text;
+                    let text = t.recognise(&prepared, psm)?.text;
                     if !text.is_empty() && !out.contains(&text) {
                         out.push(text);
                     }
                 }
             }
-            Ok(())
-        };
-        let result = read();
-        self.handle.set_variable(WHITELIST, "");
-        result.map(|()| out)
+            Ok(out)
+        })
     }
 
     /// One recognition of `img` (already padded, within the size limits) in mode `psm`.
