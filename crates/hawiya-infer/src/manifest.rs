@@ -76,6 +76,8 @@ pub const SFACE: &str = "face/sface_2021dec_fp32.onnx";
 /// PP-OCRv6 small text-line recogniser (Latin letters, digits, CJK; dictionary in the
 /// model's metadata key `character`).
 pub const PPOCR_REC: &str = "ocr/PP-OCRv6_rec_small.onnx";
+/// PP-OCRv6 small DB text-line detector.
+pub const PPOCR_DET: &str = "ocr/PP-OCRv6_det_small.onnx";
 
 /// Every package the server needs.
 pub const PACKAGES: &[Package] = &[
@@ -130,12 +132,20 @@ pub const PACKAGES: &[Package] = &[
         url: "https://files.pythonhosted.org/packages/59/07/203065283bba0c5e9c10af3602dc25ab3e59ee54dc2d1d22c8faeabf5ed8/rapidocr-3.10.0-py3-none-any.whl",
         sha256: "2fc34e26cd0f48514804a94f8832283039c7334076bff60768b1fed9ad068050",
         license: "Apache-2.0 (wheel and PaddleOCR models)",
-        files: &[PackageFile {
-            member: "rapidocr/models/PP-OCRv6_rec_small.onnx",
-            sha256: "6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
-            install: PPOCR_REC,
-            converted: None,
-        }],
+        files: &[
+            PackageFile {
+                member: "rapidocr/models/PP-OCRv6_rec_small.onnx",
+                sha256: "6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
+                install: PPOCR_REC,
+                converted: None,
+            },
+            PackageFile {
+                member: "rapidocr/models/PP-OCRv6_det_small.onnx",
+                sha256: "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+                install: PPOCR_DET,
+                converted: None,
+            },
+        ],
     },
 ];
 

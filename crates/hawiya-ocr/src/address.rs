@@ -3,15 +3,19 @@
 //!
 //! Tesseract `ara` cannot read the digits ٢-٩: it drops them or reads them as letters
 //! (`١٧٢` as `لاا`). So the line is cut into ink words; each is offered to the digit
-//! recogniser, and the words it reads surely as digits are numbers. The numbers are painted
-//! out and Tesseract reads the rest of the line as one line (it reads words far better in
-//! context than alone). Its words are then dealt, in reading order, to the runs of text
-//! words between the numbers, by how many ink words each run holds.
+//! recogniser, and the words it reads surely as digits are numbers. The numbers are cut out,
+//! the rest closed up with a word gap, and Tesseract reads it as one line (it reads words far
+//! better in context than alone, and drops a lone `ش` beside a wide blank). Its words are
+//! then dealt, in reading order, to the runs of text words between the numbers, by how many
+//! ink words each run holds. Line 1 is then mended against address and name words
+//! ([`mend_line_1`]), line 2 against the governorates ([`mend_line_2`]).
 
 use crate::digits::{self, DigitNet};
 use crate::ink;
 use crate::tesseract::TesseractPool;
+use crate::vocab::Entry;
 use image::{GrayImage, Luma};
+use std::sync::LazyLock;
 
 /// A piece of the line, in visual order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +78,53 @@ pub fn assemble(visual: &[Piece], words: &[&str]) -> String {
     out.join(" ")
 }
 
+/// A line cut into ink words as the address reader cuts it (also how `hawiya train digits`
+/// cuts the word pieces it teaches the digit recogniser to read as nothing).
+pub struct InkWords {
+    /// The line with its lighting flattened (paper white).
+    flat: GrayImage,
+    /// Height of the line's ink band (pixels).
+    band: f32,
+    /// Least gap between two ink words (pixels).
+    gap: u32,
+    /// `(x0, x1)` of each ink word, left to right.
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl InkWords {
+    /// Cuts `crop`; `None` when it holds no ink.
+    pub fn cut(crop: &GrayImage) -> Option<InkWords> {
+        let (_, y0, _, y1) = ink::ink_box(crop)?;
+        let band = (y1 - y0) as f32;
+        let gap = ((band * WORD_GAP).round() as u32).max(3);
+        Some(InkWords {
+            flat: ink::flatten(crop),
+            band,
+            gap,
+            spans: ink::ink_segments(crop, gap),
+        })
+    }
+
+    /// Columns `x0..x1` as the digit recogniser was trained to see a word: cut to its ink
+    /// rows, with margins of blank paper (the neighbouring words are too close to take real
+    /// margins).
+    pub fn crop(&self, x0: u32, x1: u32) -> GrayImage {
+        let h = self.flat.height();
+        let word = image::imageops::crop_imm(&self.flat, x0, 0, x1 - x0, h).to_image();
+        let word = ink::tighten(&word, 0.0, 0.15);
+        let margin = (self.band * 0.3).round() as u32;
+        let mut padded =
+            GrayImage::from_pixel(word.width() + 2 * margin, word.height(), Luma([255]));
+        image::imageops::replace(&mut padded, &word, i64::from(margin), 0);
+        padded
+    }
+
+    /// Whether columns `x0..x1` are a thin stroke (`١`, `ا`).
+    pub fn is_thin(&self, x0: u32, x1: u32) -> bool {
+        ((x1 - x0) as f32) < self.band * THIN_STROKE
+    }
+}
+
 /// Reads an address line (see the module docs); the text is cleaned as
 /// [`crate::id_front::clean_arabic`] does.
 pub fn read_line(
@@ -85,25 +136,11 @@ pub fn read_line(
         let text = crate::id_front::clean_arabic(&tesseract.read_line(img)?);
         Ok(text.split_whitespace().map(str::to_string).collect())
     };
-    let Some((_, y0, _, y1)) = ink::ink_box(crop) else {
+    let Some(cut) = InkWords::cut(crop) else {
         return Ok(String::new());
     };
-    let gap = (((y1 - y0) as f32 * WORD_GAP).round() as u32).max(3);
-    let band = (y1 - y0) as f32;
-    let h = crop.height();
-    // A word as the digit recogniser was trained to see it: cut to its ink rows, with
-    // margins of blank paper (the line's lighting flattened, so the paper is white) — the
-    // neighbouring words are too close to take real margins.
-    let flat = ink::flatten(crop);
-    let word_crop = |x0: u32, x1: u32| -> GrayImage {
-        let word = image::imageops::crop_imm(&flat, x0, 0, x1 - x0, h).to_image();
-        let word = ink::tighten(&word, 0.0, 0.15);
-        let margin = (band * 0.3).round() as u32;
-        let mut padded =
-            GrayImage::from_pixel(word.width() + 2 * margin, word.height(), Luma([255]));
-        image::imageops::replace(&mut padded, &word, i64::from(margin), 0);
-        padded
-    };
+    let (band, gap, flat) = (cut.band, cut.gap, &cut.flat);
+    let word_crop = |x0: u32, x1: u32| cut.crop(x0, x1);
     let number_of = |r: &[digits::ReadChar]| -> Option<String> {
         let sure = !r.is_empty()
             && r.len() <= NUMBER_MAX_DIGITS
@@ -112,7 +149,7 @@ pub fn read_line(
         sure.then(|| digits::text(r))
     };
     // (x0, x1, number) of each ink word, left to right.
-    let segments = ink::ink_segments(crop, gap);
+    let segments = &cut.spans;
     let crops: Vec<GrayImage> = segments.iter().map(|&(a, b)| word_crop(a, b)).collect();
     let reads = digits::read_lines(net, &crops)?;
     // A thin stroke read as `1` is as likely the alef of `ال` (the same shape): left to
@@ -121,15 +158,16 @@ pub fn read_line(
         .iter()
         .zip(&reads)
         .map(|(&(a, b), r)| {
-            let n = number_of(r).filter(|n| !(n == "1" && ((b - a) as f32) < band * THIN_STROKE));
+            let n = number_of(r).filter(|n| !(n == "1" && cut.is_thin(a, b)));
             (a, b, n)
         })
         .collect();
     // Digits with wide side bearings fall apart at the word gap (a lone `١` reads as
     // nothing): a close neighbour of a number, or two close thin strokes, join when together
-    // they read as a number with more digits than their parts.
+    // they read as a number with more digits than either part (two numbers: at least as
+    // many as both).
     let digits_in = |n: &Option<String>| n.as_ref().map_or(0, String::len);
-    let thin = |a: u32, b: u32| ((b - a) as f32) < band * THIN_STROKE;
+    let thin = |a: u32, b: u32| cut.is_thin(a, b);
     let near = (band * JOIN_GAP).round() as u32;
     let mut i = 0;
     while i + 1 < words.len() {
@@ -139,7 +177,11 @@ pub fn read_line(
         if candidate {
             let read = digits::read_lines(net, &[word_crop(a.0, b.1)])?;
             if let Some(n) = read.first().and_then(|r| number_of(r)) {
-                if n.len() > digits_in(&a.2).max(digits_in(&b.2)) {
+                // Two numbers side by side read again together: a lone small digit (`٠`)
+                // scaled up to its own ink alone reads as a large one (`٩`).
+                let (da, db) = (digits_in(&a.2), digits_in(&b.2));
+                let both = da > 0 && db > 0;
+                if n.len() > da.max(db) && (!both || n.len() >= da + db) {
                     words[i] = (a.0, b.1, Some(n));
                     words.remove(i + 1);
                     i = i.saturating_sub(1);
@@ -150,7 +192,9 @@ pub fn read_line(
         i += 1;
     }
     let mut visual: Vec<Piece> = Vec::new();
-    let mut masked = flat.clone();
+    // Columns of the numbers, up to the word gap either side (no other word is nearer):
+    // faint and blurred edges of the digits lie past the columns counted as ink.
+    let mut cut_out: Vec<(u32, u32)> = Vec::new();
     for (x0, x1, number) in &words {
         match (number, visual.last_mut()) {
             (Some(n), Some(Piece::Number(prev))) => prev.push_str(n),
@@ -159,17 +203,11 @@ pub fn read_line(
             (None, _) => visual.push(Piece::Words(1)),
         }
         if number.is_some() {
-            // Up to the word gap either side (no other word is nearer): faint and blurred
-            // edges of the digits lie past the columns counted as ink.
             let reach = gap.saturating_sub(1);
-            let (a, b) = (x0.saturating_sub(reach), (*x1 + reach).min(masked.width()));
-            for x in a..b {
-                for y in 0..h {
-                    masked.put_pixel(x, y, Luma([255]));
-                }
-            }
+            cut_out.push((x0.saturating_sub(reach), (*x1 + reach).min(flat.width())));
         }
     }
+    let masked = splice_out(flat, &cut_out, (band * SPLICE_GAP).round() as u32);
     if !visual.iter().any(|p| matches!(p, Piece::Number(_))) {
         return Ok(tesseract_words(crop)?.join(" "));
     }
@@ -186,6 +224,94 @@ pub fn read_line(
         .collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     Ok(assemble(&visual, &words))
+}
+
+/// Gap left where numbers were cut out of a line, as a fraction of the band height: a
+/// word gap, so that Tesseract reads the words either side as neighbours (across a wide
+/// blank it drops a lone short word such as `ش`).
+const SPLICE_GAP: f32 = 0.5;
+
+/// `line` with the column ranges `cut` (left to right) taken out and the rest closed up,
+/// `gap` blank columns left for each.
+fn splice_out(line: &GrayImage, cut: &[(u32, u32)], gap: u32) -> GrayImage {
+    let (w, h) = line.dimensions();
+    let mut keep: Vec<(u32, u32)> = Vec::new();
+    let mut x = 0;
+    for &(a, b) in cut {
+        if a > x {
+            keep.push((x, a));
+        }
+        x = x.max(b);
+    }
+    if x < w {
+        keep.push((x, w));
+    }
+    let width: u32 = keep.iter().map(|(a, b)| b - a).sum::<u32>() + gap * cut.len() as u32;
+    let mut out = GrayImage::from_pixel(width.max(1), h, Luma([255]));
+    let mut at = 0i64;
+    for (i, &(a, b)) in keep.iter().enumerate() {
+        let part = image::imageops::crop_imm(line, a, 0, b - a, h).to_image();
+        image::imageops::replace(&mut out, &part, at, 0);
+        at += i64::from(b - a);
+        if i + 1 < keep.len() {
+            at += i64::from(gap);
+        }
+    }
+    out
+}
+
+/// What address line 1 is mended against: the address words ([`crate::vocab::ADDRESS_WORDS`])
+/// and the words of the name lexicon (streets named after people).
+static LINE_1_WORDS: LazyLock<Vec<Entry>> = LazyLock::new(|| {
+    let mut words: Vec<Entry> = crate::vocab::ADDRESS_WORDS.to_vec();
+    for &(w, _) in crate::names::lexicon_words() {
+        if !words.iter().any(|(v, _)| *v == w) {
+            words.push((w, None));
+        }
+    }
+    words
+});
+
+/// Shortest word of address line 1 that is snapped to a list: street names are an open
+/// vocabulary, and a short one read right (`حرب`, `العز`) is one or two edits from a listed
+/// word (`درب`, `العزيز`).
+const MEND_MIN_LETTERS: usize = 6;
+
+/// Whether `w` is the street mark `ش` with a speck read beside it (`اش`, `نش`, `شن`):
+/// Tesseract reads the lone letter's dots and the gap around it as extra letters.
+fn is_street_mark(w: &str) -> bool {
+    let letters: Vec<char> = w.chars().collect();
+    letters.len() == 2
+        && letters.contains(&'ش')
+        && letters
+            .iter()
+            .all(|c| matches!(c, 'ش' | 'ا' | 'ن' | 'ل' | 'ب' | 'ي' | 'ت'))
+}
+
+/// Address line 1 mended word by word, as names are ([`crate::names::mend`]): dashes
+/// (none belong on line 1) dropped, two neighbours that make a known word only together
+/// (`بور سعيد`) joined, and a word no list knows snapped to the one address or name word it
+/// clearly misreads (`المستشة` → `المستشفى`; words of six letters and more), `اش` read as
+/// `ش`. Numbers and words far from every entry are kept as read.
+pub fn mend_line_1(text: &str) -> String {
+    let known = |w: &str| LINE_1_WORDS.iter().any(|(v, _)| *v == w);
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_number = |w: &str| w.chars().all(|c| c.is_numeric());
+    crate::vocab::mend_words(&words, known, |w| {
+        if known(w) || is_number(w) {
+            w.to_string()
+        } else if is_street_mark(w) {
+            "ش".to_string()
+        } else if w.chars().count() >= MEND_MIN_LETTERS {
+            crate::vocab::snap_or_raw(w, &LINE_1_WORDS, None)
+        } else {
+            w.to_string()
+        }
+    })
 }
 
 /// Address line 2 (`[قسم|مركز] district - governorate`) with its closed parts snapped: the
@@ -235,6 +361,20 @@ mod tests {
         assert_eq!(assemble(&visual, &["ش", "مارس"]), "ش ٩ مارس");
         assert_eq!(assemble(&[n("٥")], &[]), "٥");
         assert_eq!(assemble(&[], &["ش"]), "");
+    }
+
+    #[test]
+    fn line_1_mends_misread_address_words() {
+        assert_eq!(mend_line_1("٩٠ نش بورسعيد"), "٩٠ ش بورسعيد");
+        assert_eq!(mend_line_1("١٢٣ ش- ٢٦ يوليو"), "١٢٣ ش ٢٦ يوليو");
+        assert_eq!(mend_line_1("٤ اش المستشة"), "٤ ش المستشفى");
+        assert_eq!(mend_line_1("ش بور سعيد عمارة ٢٠٢"), "ش بورسعيد عمارة ٢٠٢");
+        assert_eq!(mend_line_1("ش الشبيد أحمد حمدي"), "ش الشهيد أحمد حمدي");
+        // Short words are not snapped: read right, they are often near a listed word.
+        assert_eq!(mend_line_1("ش طلعت حرب"), "ش طلعت حرب");
+        assert_eq!(mend_line_1("قرية ميت العز"), "قرية ميت العز");
+        // A street no list knows stays as read.
+        assert_eq!(mend_line_1("٧ ش القرنفليات"), "٧ ش القرنفليات");
     }
 
     #[test]

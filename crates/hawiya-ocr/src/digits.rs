@@ -2,7 +2,7 @@
 //!
 //! No registry package ships a recogniser for Arabic-Indic digits (Tesseract's `ara` lacks
 //! ٢–٩; see `shared/research/ocr.md`), so Hawiya trains its own (`hawiya train digits`) and
-//! ships the weights in `models/digits-v2.safetensors` (sha256 in `MODELS.md`), compiled
+//! ships the weights in `models/digits-v4.safetensors` (sha256 in `MODELS.md`), compiled
 //! into the binary. Version 2 also reads nothing in Arabic words (it was fine-tuned with
 //! address words labelled empty), so a reader can ask it whether an ink word is a number.
 //!
@@ -33,9 +33,9 @@ const POOLS: [(usize, usize); 4] = [(2, 2), (2, 1), (2, 1), (2, 1)];
 /// Widest input, after scaling (longer crops are squeezed).
 pub const MAX_INPUT_W: usize = 512;
 /// The shipped weights.
-pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v2.safetensors");
+pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v4.safetensors");
 /// sha256 of [`WEIGHTS`] (also in `MODELS.md`).
-pub const WEIGHTS_SHA256: &str = "77a40ea29da66114f9d5ec7200a151413e319e71a587aa9815ddf310e204d33f";
+pub const WEIGHTS_SHA256: &str = "0a21807a0248ac4a7ac40342d2d03413a03f14fd88928aa08520c094239b7a0f";
 
 /// The network.
 pub struct DigitNet {

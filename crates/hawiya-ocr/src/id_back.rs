@@ -26,6 +26,18 @@ const RELEASE_YEARS: (i32, i32) = (1980, 2050);
 const DATE_MARGIN_X: f32 = 0.3;
 /// See [`DATE_MARGIN_X`].
 const DATE_MARGIN_Y: f32 = 0.15;
+/// The back's text fields, where glare is looked for.
+pub const TEXT_FIELDS: &[(&str, crate::layout::Roi)] = &[
+    ("idNumber", layout::BACK_ID_NUMBER),
+    ("releaseDate", layout::BACK_RELEASE_DATE),
+    ("idExpiry", layout::BACK_EXPIRY_LINE),
+    ("job", layout::BACK_JOB),
+    ("jobTitle", layout::BACK_JOB_TITLE),
+    ("gender", layout::BACK_GENDER),
+    ("religion", layout::BACK_RELIGION),
+    ("maritalStatus", layout::BACK_MARITAL),
+    ("husbandName", layout::BACK_HUSBAND),
+];
 
 /// The text fields of a card back.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +64,9 @@ pub struct BackText {
     pub husband_name: String,
     /// Estimated blur of the number line ([`crate::quality::blur_sigma`]).
     pub blur_sigma: f32,
+    /// The text field most washed out by glare, and the washed-out fraction of its box
+    /// ([`crate::quality::worst_glare`]).
+    pub glare: (&'static str, f32),
 }
 
 /// What reading a photo of a card back gave.
@@ -245,6 +260,7 @@ pub fn read_back(
         expiry_printed,
         dates_repaired,
         blur_sigma: crate::quality::blur_sigma(card, layout::BACK_ID_NUMBER),
+        glare: crate::quality::worst_glare(card, TEXT_FIELDS),
     })
 }
 
@@ -407,6 +423,7 @@ impl BackText {
             Some(_) => {}
         }
         out.extend(crate::id_front::out_of_focus(self.blur_sigma));
+        out.extend(crate::id_front::glare_covered(self.glare));
         let printed = vocab::form_of(&self.gender, vocab::GENDERS);
         if let (Some(p), Some(n)) = (printed, nid) {
             if p != n.gender {
@@ -518,6 +535,7 @@ mod tests {
             marital_status: "متزوج".into(),
             husband_name: String::new(),
             blur_sigma: 0.5,
+            glare: ("idNumber", 0.0),
         }
     }
 

@@ -83,6 +83,9 @@ pub struct FrontText {
     pub id_key: String,
     /// Estimated blur of the number line ([`crate::quality::blur_sigma`]).
     pub blur_sigma: f32,
+    /// The text field most washed out by glare, and the washed-out fraction of its box
+    /// ([`crate::quality::worst_glare`]).
+    pub glare: (&'static str, f32),
 }
 
 /// The grey crop of a field.
@@ -203,6 +206,42 @@ pub fn repair_nid(read: &LineRead, today: NaiveDate) -> NidReading {
     }
 }
 
+/// The front's text fields, where glare is looked for.
+pub const TEXT_FIELDS: &[(&str, Roi)] = &[
+    ("firstName", layout::FRONT_FIRST_NAME),
+    ("lastName", layout::FRONT_LAST_NAMES),
+    ("address", layout::FRONT_ADDRESS_1),
+    ("address", layout::FRONT_ADDRESS_2),
+    ("idNumber", layout::FRONT_ID_NUMBER),
+    ("dateOfBirth", layout::FRONT_BIRTH_DATE),
+];
+
+/// Width the text column of the card is given to the line detector at: about half the
+/// card's scale (its lines are 30-50 px high on the card), a fifth of the whole card's cost.
+const DETECT_WIDTH: u32 = 352;
+
+/// The text lines the detector finds in the front's text column
+/// ([`layout::FRONT_TEXT_COLUMN`]), in card pixels.
+pub fn text_lines(
+    card: &RgbImage,
+    reader: &crate::IdReader,
+) -> anyhow::Result<Vec<crate::detect::TextBox>> {
+    let [x0, y0, ..] = layout::FRONT_TEXT_COLUMN;
+    let column = layout::crop(card, layout::FRONT_TEXT_COLUMN);
+    Ok(reader
+        .lines
+        .detect(&column, DETECT_WIDTH)?
+        .into_iter()
+        .map(|b| crate::detect::TextBox {
+            x0: b.x0 + x0 as f32,
+            y0: b.y0 + y0 as f32,
+            x1: b.x1 + x0 as f32,
+            y1: b.y1 + y0 as f32,
+            score: b.score,
+        })
+        .collect())
+}
+
 /// Reads the fields of a rectified front whose number line was already read and repaired
 /// (choosing the way up needs it first).
 pub fn read_front(
@@ -227,8 +266,13 @@ pub fn read_front(
             _ => true,
         }
     });
+    // Each text line where the detector found it, else where the template puts it.
+    let boxes = text_lines(card, reader)?;
+    let placed = |roi: Roi| crate::detect::field_box(roi, &boxes);
     let line = |roi: Roi| -> anyhow::Result<String> {
-        Ok(clean_arabic(&tesseract.read_line(&grey(card, roi))?))
+        Ok(clean_arabic(
+            &tesseract.read_line(&grey(card, placed(roi)))?,
+        ))
     };
     // The first name is in the holder's gender; the father's and grandfather's are men's.
     let holder = id_number.valid().map(|n| n.gender);
@@ -237,8 +281,11 @@ pub fn read_front(
         &clean_name(&line(layout::FRONT_LAST_NAMES)?),
         Some(hawiya_core::nid::Gender::Male),
     );
-    let address_1 =
-        crate::address::read_line(&grey(card, layout::FRONT_ADDRESS_1), net, tesseract)?;
+    let address_1 = crate::address::mend_line_1(&crate::address::read_line(
+        &grey(card, placed(layout::FRONT_ADDRESS_1)),
+        net,
+        tesseract,
+    )?);
     let address_2 = crate::address::mend_line_2(&line(layout::FRONT_ADDRESS_2)?);
     let id_key = serial_fixup(
         &reader
@@ -259,6 +306,7 @@ pub fn read_front(
         address_2,
         id_key,
         blur_sigma: crate::quality::blur_sigma(card, layout::FRONT_ID_NUMBER),
+        glare: crate::quality::worst_glare(card, TEXT_FIELDS),
     })
 }
 
@@ -296,6 +344,16 @@ pub fn serial_fixup(read: &str) -> String {
     } else {
         read.to_string()
     }
+}
+
+/// 1050 when glare washes out part of a text field (value: the washed-out percentage of
+/// the field's box).
+pub fn glare_covered((field, fraction): (&'static str, f32)) -> Option<Finding> {
+    (fraction > crate::quality::MAX_GLARE_FRACTION).then(|| Finding {
+        field: Some(field),
+        value: Some(format!("{:.0} %", fraction * 100.0)),
+        code: hawiya_core::codes::IMAGE_QUALITY_TOO_LOW.code,
+    })
 }
 
 /// 5006 when the print is too blurred to trust (value: the estimated blur in pixels).
@@ -501,6 +559,7 @@ impl FrontText {
             });
         }
         out.extend(out_of_focus(self.blur_sigma));
+        out.extend(glare_covered(self.glare));
         out
     }
 }

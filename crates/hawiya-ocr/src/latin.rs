@@ -15,6 +15,21 @@ const INPUT_H: u32 = 48;
 /// Widest input (longer lines are squeezed).
 const MAX_INPUT_W: u32 = 960;
 
+/// `image` as a PaddleOCR network takes it: 1×3×H×W, BGR (as the models were trained),
+/// `(v/255 − 0.5) / 0.5`.
+pub(crate) fn ppocr_input(image: &RgbImage) -> ort::Result<Tensor<f32>> {
+    let (w, h) = image.dimensions();
+    let plane = (w * h) as usize;
+    let mut input = vec![0f32; 3 * plane];
+    for (x, y, p) in image.enumerate_pixels() {
+        let i = (y * w + x) as usize;
+        for (c, v) in [p[2], p[1], p[0]].into_iter().enumerate() {
+            input[c * plane + i] = (f32::from(v) / 255.0 - 0.5) / 0.5;
+        }
+    }
+    Tensor::from_array(([1usize, 3, h as usize, w as usize], input))
+}
+
 /// The PP-OCR recogniser with its dictionary.
 pub struct LatinReader {
     pool: SessionPool,
@@ -59,16 +74,7 @@ impl LatinReader {
         }
         let width = ((w as f32 * INPUT_H as f32 / h as f32).round() as u32).clamp(8, MAX_INPUT_W);
         let resized = imageops::resize(line, width, INPUT_H, imageops::FilterType::Triangle);
-        let plane = (INPUT_H * width) as usize;
-        let mut input = vec![0f32; 3 * plane];
-        for (x, y, p) in resized.enumerate_pixels() {
-            let i = (y * width + x) as usize;
-            // BGR, as PaddleOCR's models were trained.
-            for (c, v) in [p[2], p[1], p[0]].into_iter().enumerate() {
-                input[c * plane + i] = (f32::from(v) / 255.0 - 0.5) / 0.5;
-            }
-        }
-        let tensor = Tensor::from_array(([1usize, 3, INPUT_H as usize, width as usize], input))?;
+        let tensor = ppocr_input(&resized)?;
         let (steps, classes, probs) = self.pool.with(|session| -> anyhow::Result<_> {
             let outputs = session.run(ort::inputs![tensor])?;
             let (shape, data) = outputs[0].try_extract_tensor::<f32>()?;

@@ -18,6 +18,9 @@ pub const FRONT_LAST_NAMES: Roi = [330, 236, 994, 312];
 pub const FRONT_ADDRESS_1: Roi = [330, 312, 994, 382];
 /// Front: address line 2 (district - governorate).
 pub const FRONT_ADDRESS_2: Roi = [330, 380, 994, 450];
+/// Front: the column of the name and address lines, where the line detector looks (with
+/// room for a line printed a little off its place).
+pub const FRONT_TEXT_COLUMN: Roi = [320, 130, 1000, 470];
 /// Front: the 14-digit national ID number.
 pub const FRONT_ID_NUMBER: Roi = [370, 508, 994, 592];
 /// Front: the printed birth date, under the photo.

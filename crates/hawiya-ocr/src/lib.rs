@@ -1,11 +1,12 @@
 //! Readers for the Egyptian national ID card (issue 5), built up in slices:
 //! card finding and rectification ([`card`]), the field boxes of the rectified card
 //! ([`layout`]), the Arabic-Indic digit recogniser ([`digits`]), Tesseract for Arabic text
-//! ([`tesseract`]), transliteration ([`translit`]), the back's vocabularies ([`vocab`]) and the front and back readers
+//! ([`tesseract`]), text-line detection ([`detect`]), transliteration ([`translit`]), the back's vocabularies ([`vocab`]) and the front and back readers
 //! ([`id_front`], [`id_back`]).
 
 pub mod address;
 pub mod card;
+pub mod detect;
 pub mod digits;
 pub mod id_back;
 pub mod id_front;
@@ -28,6 +29,8 @@ pub struct IdReader {
     pub tesseract: tesseract::TesseractPool,
     /// PP-OCRv6 rec for Latin lines (`idKey`).
     pub latin: latin::LatinReader,
+    /// PP-OCRv6 det: where the text lines of a rectified card are.
+    pub lines: detect::LineDetector,
 }
 
 impl IdReader {
@@ -44,10 +47,12 @@ impl IdReader {
         let tesseract =
             tesseract::TesseractPool::load(slots, None, &tesseract::default_tessdata_dir(), "ara")?;
         let latin = latin::LatinReader::load(runtime, models_dir)?;
+        let lines = detect::LineDetector::load(runtime, models_dir)?;
         Ok(IdReader {
             digits,
             tesseract,
             latin,
+            lines,
         })
     }
 }

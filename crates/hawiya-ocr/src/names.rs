@@ -31,6 +31,11 @@ static WORDS: LazyLock<Vec<Entry>> = LazyLock::new(|| {
     words
 });
 
+/// Every word of the lexicon's names (see [`WORDS`]).
+pub fn lexicon_words() -> &'static [Entry] {
+    &WORDS
+}
+
 fn known(word: &str) -> bool {
     WORDS.iter().any(|(w, _)| *w == word)
 }
@@ -44,26 +49,11 @@ fn differ_by_article(a: &str, b: &str) -> bool {
 /// holder's for a first name, male for the father's and grandfathers' names).
 pub fn mend(line: &str, gender: Option<Gender>) -> String {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let w = words[i];
-        if let Some(next) = words.get(i + 1) {
-            let joined = format!("{w}{next}");
-            if known(&joined) && !(known(w) && known(next)) {
-                out.push(joined);
-                i += 2;
-                continue;
-            }
-        }
-        out.push(match vocab::snap(w, &WORDS, gender) {
-            // The article makes another name (بدوي, البدوي), not a misreading.
-            Some(s) if !known(w) && !differ_by_article(w, s) => s.to_string(),
-            _ => w.to_string(),
-        });
-        i += 1;
-    }
-    out.join(" ")
+    vocab::mend_words(&words, known, |w| match vocab::snap(w, &WORDS, gender) {
+        // The article makes another name (بدوي, البدوي), not a misreading.
+        Some(s) if !known(w) && !differ_by_article(w, s) => s.to_string(),
+        _ => w.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -45,3 +45,49 @@ pub fn blur_sigma(card: &RgbImage, roi: Roi) -> f32 {
     }
     contrast / (steepest * (2.0 * std::f32::consts::PI).sqrt())
 }
+
+/// A pixel is washed out when all three channels reach this: glare (or over-exposure)
+/// whitens ink and paper alike, so the print under it is gone.
+const GLARE_LEVEL: u8 = 250;
+
+/// Fraction of a text field washed out above which the card is reported as covered by
+/// glare (1050). Calibrated with `tests/quality.rs` on generated cards with and without a
+/// specular highlight.
+pub const MAX_GLARE_FRACTION: f32 = 0.12;
+
+/// Fraction of the text under `roi` washed out by glare (see [`GLARE_LEVEL`]): counted over
+/// the columns from the leftmost to the rightmost ink, widened by the box's height on each
+/// side (glare over the end of a line hides where the ink stopped), so glare over blank
+/// paper beside a short line does not count. A box without ink counts whole.
+pub fn glare_fraction(card: &RgbImage, roi: Roi) -> f32 {
+    let crop = layout::crop(card, roi);
+    let (w, h) = crop.dimensions();
+    if w == 0 || h == 0 {
+        return 0.0;
+    }
+    let washed = |x: u32, y: u32| crop.get_pixel(x, y).0.iter().all(|&c| c >= GLARE_LEVEL);
+    let grey: GrayImage = image::DynamicImage::ImageRgb8(crop.clone()).to_luma8();
+    let ink_columns: Vec<u32> = match crate::ink::Ink::of(&grey) {
+        Some(ink) => (0..w)
+            .filter(|&x| (0..h).any(|y| ink.is_ink(grey.get_pixel(x, y)[0])))
+            .collect(),
+        None => Vec::new(),
+    };
+    let (x0, x1) = match (ink_columns.first(), ink_columns.last()) {
+        (Some(&a), Some(&b)) => (a.saturating_sub(h), (b + h + 1).min(w)),
+        _ => (0, w),
+    };
+    let count = (x0..x1)
+        .flat_map(|x| (0..h).map(move |y| (x, y)))
+        .filter(|&(x, y)| washed(x, y))
+        .count();
+    count as f32 / ((x1 - x0) * h) as f32
+}
+
+/// The text field of `fields` (name, box) most washed out by glare, with its fraction.
+pub fn worst_glare(card: &RgbImage, fields: &[(&'static str, Roi)]) -> (&'static str, f32) {
+    fields
+        .iter()
+        .map(|&(name, roi)| (name, glare_fraction(card, roi)))
+        .fold(("", 0.0), |a, b| if b.1 > a.1 { b } else { a })
+}

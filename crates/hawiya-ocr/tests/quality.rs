@@ -2,7 +2,7 @@
 //! with whether the number still reads.
 
 use hawiya_ocr::{digits, id_front, layout, quality};
-use hawiya_synth::{DocType, Generator};
+use hawiya_synth::{Degradation, DocType, Generator};
 
 #[test]
 fn estimated_blur_against_readability() {
@@ -45,5 +45,38 @@ fn estimated_blur_against_readability() {
                 "sigma {sigma}: {values:?}"
             );
         }
+    }
+}
+
+/// Calibration of the glare check: generated cards, flat and with a specular highlight
+/// (`Degradation::Glare`: a lobe of 8-30 % of the card, 55-95 % strong, saturated at its
+/// centre), front and back.
+#[test]
+fn washed_out_fields_against_clean_cards() {
+    let g = Generator::new(None).unwrap();
+    for (doc, fields) in [
+        (DocType::IdFront, id_front::TEXT_FIELDS),
+        (DocType::IdBack, hawiya_ocr::id_back::TEXT_FIELDS),
+    ] {
+        let (mut clean, mut glared) = (Vec::new(), Vec::new());
+        for index in 0..40 {
+            let card = g.generate(doc, 32, index, &[]).unwrap();
+            clean.push(quality::worst_glare(&card.image, fields).1);
+            let card = g.generate(doc, 32, index, &[Degradation::Glare]).unwrap();
+            glared.push(quality::worst_glare(&card.image, fields).1);
+        }
+        clean.sort_by(f32::total_cmp);
+        glared.sort_by(f32::total_cmp);
+        let flagged = glared
+            .iter()
+            .filter(|&&f| f > quality::MAX_GLARE_FRACTION)
+            .count();
+        eprintln!(
+            "{doc:?}: washed-out fraction, clean max {:.3}; with glare median {:.3} max {:.3}, \
+             {flagged}/40 flagged",
+            clean[39], glared[20], glared[39]
+        );
+        assert!(clean[39] < quality::MAX_GLARE_FRACTION, "{clean:?}");
+        assert!(flagged >= 3, "{glared:?}");
     }
 }

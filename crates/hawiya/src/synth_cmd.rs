@@ -100,10 +100,25 @@ impl Reader for IdFrontReader {
             hawiya_synth::reference_date(),
         )?;
         Ok(match outcome {
-            hawiya_ocr::id_front::FrontOutcome::Front { text, .. } => text.fields(),
+            hawiya_ocr::id_front::FrontOutcome::Front { text, .. } => {
+                with_findings(text.fields(), &text.findings())
+            }
             _ => serde_json::Map::new(),
         })
     }
+}
+
+/// Key under which a reading carries its findings' codes (not a field: not scored).
+const FINDINGS_KEY: &str = "_findings";
+
+/// `fields` with the findings' codes added under [`FINDINGS_KEY`].
+fn with_findings(
+    mut fields: serde_json::Map<String, serde_json::Value>,
+    findings: &[hawiya_ocr::id_front::Finding],
+) -> serde_json::Map<String, serde_json::Value> {
+    let codes: Vec<u16> = findings.iter().map(|f| f.code).collect();
+    fields.insert(FINDINGS_KEY.into(), serde_json::json!(codes));
+    fields
 }
 
 /// The national ID back reader, in process.
@@ -119,7 +134,10 @@ impl Reader for IdBackReader {
         let outcome =
             hawiya_ocr::id_back::read_back_photo(image, &self.ocr, hawiya_synth::reference_date())?;
         Ok(match outcome {
-            hawiya_ocr::id_back::BackOutcome::Back { text, .. } => text.fields(),
+            hawiya_ocr::id_back::BackOutcome::Back { text, .. } => with_findings(
+                text.fields(),
+                &text.findings(hawiya_synth::reference_date()),
+            ),
             _ => serde_json::Map::new(),
         })
     }
@@ -206,7 +224,19 @@ pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyho
         readings.iter().flat_map(|r| r.keys()).collect();
     let verbose = std::env::var_os("HAWIYA_EVAL_VERBOSE").is_some();
     let mut unread = std::collections::BTreeSet::new();
+    // Finding code → (cards with it, their misread fields); and over all cards.
+    let mut flagged: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
+    let (mut all_cards, mut all_misread) = (0usize, 0usize);
     for ((png, truth), read) in samples.iter().zip(&readings) {
+        let codes: Vec<u64> = read
+            .get(FINDINGS_KEY)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|c| c.as_u64()).collect())
+            .unwrap_or_default();
+        if verbose && !codes.is_empty() {
+            println!("{}: findings {codes:?}", png.display());
+        }
+        let mut misread = 0;
         // Labels carry parameters (`jpeg:quality=41`); group by the names only.
         let group = if truth.degradations.is_empty() {
             "clean".to_string()
@@ -232,6 +262,14 @@ pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyho
             s.n += 1;
             s.exact += usize::from(t == r);
             s.cer_sum += cer(&t, &r);
+            misread += usize::from(t != r);
+        }
+        all_cards += 1;
+        all_misread += misread;
+        for code in codes {
+            let f = flagged.entry(code).or_default();
+            f.0 += 1;
+            f.1 += misread;
         }
     }
     println!("| degradation | field | n | exact | CER |\n|---|---|---|---|---|");
@@ -245,6 +283,18 @@ pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyho
     }
     if !unread.is_empty() {
         println!("\nNot read (not scored): {unread:?}.");
+    }
+    if !flagged.is_empty() {
+        println!(
+            "\nFindings (cards; mean misread fields on them, against {:.2} over all cards):",
+            all_misread as f64 / all_cards.max(1) as f64
+        );
+        for (code, (cards, misread)) in &flagged {
+            println!(
+                "- {code}: {cards} cards; {:.2}",
+                *misread as f64 / *cards as f64
+            );
+        }
     }
     latencies.sort_by(f64::total_cmp);
     if !latencies.is_empty() {

@@ -90,9 +90,9 @@ fn fixed_set_clean() {
     let s = score(&[]);
     assert!(s.id_exact >= 19, "idNumber {}/20", s.id_exact);
     assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
-    // Measured 0.72 % and 1.63 %.
+    // Measured 0.72 % and 1.09 %.
     assert!(s.name_errors * 100 <= s.name_chars * 3, "names");
-    assert!(s.address_errors * 100 <= s.address_chars * 4, "address");
+    assert!(s.address_errors * 100 <= s.address_chars * 3, "address");
 }
 
 #[test]
@@ -105,9 +105,9 @@ fn fixed_set_photographed() {
     ]);
     assert!(s.id_exact >= 19, "idNumber {}/20", s.id_exact);
     assert!(s.birth_exact >= 19, "dateOfBirth {}/20", s.birth_exact);
-    // Measured 0.48 % and 1.91 %.
+    // Measured 0.48 % and 1.09 %.
     assert!(s.name_errors * 100 <= s.name_chars * 4, "names");
-    assert!(s.address_errors * 100 <= s.address_chars * 6, "address");
+    assert!(s.address_errors * 100 <= s.address_chars * 4, "address");
 }
 
 /// Back fields read exactly, over 20 cards of the fixed set.
@@ -171,4 +171,60 @@ fn fixed_set_backs() {
     assert!(photographed.dates_exact >= 37, "{photographed:?}");
     assert!(photographed.vocab_exact >= 57, "{photographed:?}");
     assert!(photographed.job_exact >= 17, "{photographed:?}");
+}
+
+/// The line detector on the fixed set's clean fronts: every text line found where the
+/// template expects it (the first name, short and calligraphic, may be missed: the template
+/// box stands in), and a card whose print sits 22 px low (a misregistered print) still read,
+/// the detector moving the boxes onto the lines (Tesseract alone on the template box).
+#[test]
+fn detector_places_the_text_lines() {
+    use hawiya_ocr::{detect, layout};
+    let models = common::models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
+    let reader = hawiya_ocr::IdReader::load(1, &runtime, &models).unwrap();
+    let g = Generator::new(None).unwrap();
+    let fields = [
+        layout::FRONT_FIRST_NAME,
+        layout::FRONT_LAST_NAMES,
+        layout::FRONT_ADDRESS_1,
+        layout::FRONT_ADDRESS_2,
+    ];
+    let mut found = [0usize; 4];
+    let (mut shifted_read, mut template_read, mut shifted_moved) = (0, 0, 0);
+    for index in 0..20 {
+        let card = g.generate(DocType::IdFront, 2026, index, &[]).unwrap();
+        let boxes = hawiya_ocr::id_front::text_lines(&card.image, &reader).unwrap();
+        for (k, roi) in fields.iter().enumerate() {
+            let hit = boxes.iter().any(|b| {
+                let c = (b.y0 + b.y1) / 2.0;
+                c >= roi[1] as f32 && c < roi[3] as f32 && b.x1 > roi[0] as f32
+            });
+            found[k] += usize::from(hit);
+        }
+        // The print 22 px low: the area above is filled with the card's edge colour.
+        let img = &card.image;
+        let shifted = image::RgbImage::from_fn(img.width(), img.height(), |x, y| {
+            *img.get_pixel(x, y.saturating_sub(22).max(if y < 22 { y } else { 0 }))
+        });
+        let boxes = hawiya_ocr::id_front::text_lines(&shifted, &reader).unwrap();
+        let placed = detect::field_box(layout::FRONT_ADDRESS_2, &boxes);
+        shifted_moved += usize::from(placed[1] >= layout::FRONT_ADDRESS_2[1] + 15);
+        let truth = card.truth.fields["address_2"].as_str().unwrap();
+        let reads_well = |roi: layout::Roi| {
+            let line = image::DynamicImage::ImageRgb8(layout::crop(&shifted, roi)).to_luma8();
+            let read = reader.tesseract.read_line(&line).unwrap();
+            usize::from(edit_distance(&read, truth) * 10 <= truth.chars().count())
+        };
+        shifted_read += reads_well(placed);
+        template_read += reads_well(layout::FRONT_ADDRESS_2);
+    }
+    eprintln!(
+        "lines found per field (of 20): {found:?}; print 22 px low: box moved {shifted_moved}/20, \
+         address line 2 read within 10 % CER {shifted_read}/20 (template box: {template_read}/20)"
+    );
+    assert!(found[0] >= 17, "{found:?}");
+    assert!(found[1..].iter().all(|&n| n == 20), "{found:?}");
+    assert!(shifted_moved >= 16, "{shifted_moved}");
+    assert!(shifted_read >= 18 && shifted_read > template_read);
 }

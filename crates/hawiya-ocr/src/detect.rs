@@ -1,0 +1,236 @@
+//! Text-line detection with the PP-OCR DB detector (PP-OCRv6 det small from the `rapidocr`
+//! wheel, `hawiya_infer::manifest::PPOCR_DET`), run on ONNX Runtime, and placing a card's
+//! fields on the lines it finds.
+//!
+//! The network takes the image (BGR, `(x/255 − 0.5) / 0.5`, both sides multiples of 32) and
+//! gives a text probability per pixel. The post-processing is PaddleOCR's DB recipe on
+//! axis-aligned boxes (the card is already rectified): pixels above [`PIXEL_THRESHOLD`],
+//! 8-connected regions, a region kept when its mean probability reaches
+//! [`BOX_THRESHOLD`], its box grown by `area × UNCLIP / perimeter` (the network is trained
+//! on shrunk text cores). Hand-written: no crate does DB post-processing.
+
+use crate::layout::Roi;
+use hawiya_infer::runtime::{Runtime, SessionPool};
+use image::{imageops, GrayImage, Luma, RgbImage};
+use std::path::Path;
+
+/// A pixel is text above this probability.
+const PIXEL_THRESHOLD: f32 = 0.3;
+/// A region is a line when its mean probability reaches this.
+const BOX_THRESHOLD: f32 = 0.5;
+/// How far a region's box is grown: `area × UNCLIP / perimeter`.
+const UNCLIP: f32 = 1.6;
+/// Regions smaller than this (pixels of the probability map) are specks.
+const MIN_REGION: u32 = 12;
+
+/// A detected text box, in pixels of the image given to [`LineDetector::detect`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// Mean text probability of the region.
+    pub score: f32,
+}
+
+impl TextBox {
+    fn centre_y(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+}
+
+/// The DB text-line detector.
+pub struct LineDetector {
+    pool: SessionPool,
+}
+
+impl LineDetector {
+    /// Loads the detector from `models_dir` (fetched by `hawiya models fetch`).
+    pub fn load(runtime: &Runtime, models_dir: &Path) -> anyhow::Result<LineDetector> {
+        let path = models_dir.join(hawiya_infer::manifest::PPOCR_DET);
+        Ok(LineDetector {
+            pool: runtime.pool(&path)?,
+        })
+    }
+
+    /// The text boxes of `image`, run at `input_w` × the height that keeps its aspect
+    /// (both rounded to multiples of 32).
+    pub fn detect(&self, image: &RgbImage, input_w: u32) -> anyhow::Result<Vec<TextBox>> {
+        let (w, h) = image.dimensions();
+        if w < 8 || h < 8 {
+            return Ok(Vec::new());
+        }
+        let round32 = |v: f32| ((v / 32.0).round() as u32).max(1) * 32;
+        let iw = round32(input_w as f32);
+        let ih = round32(input_w as f32 * h as f32 / w as f32);
+        let resized = imageops::resize(image, iw, ih, imageops::FilterType::Triangle);
+        let tensor = crate::latin::ppocr_input(&resized)?;
+        let probs = self.pool.with(|session| -> anyhow::Result<Vec<f32>> {
+            let outputs = session.run(ort::inputs![tensor])?;
+            let (shape, data) = outputs[0].try_extract_tensor::<f32>()?;
+            anyhow::ensure!(
+                shape
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .copied()
+                    .eq([iw as i64, ih as i64]),
+                "unexpected output shape {shape:?}"
+            );
+            Ok(data.to_vec())
+        })?;
+        let boxes = boxes_of(&probs, iw, ih);
+        let (sx, sy) = (w as f32 / iw as f32, h as f32 / ih as f32);
+        Ok(boxes
+            .into_iter()
+            .map(|b| TextBox {
+                x0: (b.x0 * sx).max(0.0),
+                y0: (b.y0 * sy).max(0.0),
+                x1: (b.x1 * sx).min(w as f32),
+                y1: (b.y1 * sy).min(h as f32),
+                score: b.score,
+            })
+            .collect())
+    }
+}
+
+/// DB post-processing of a `w` × `h` probability map (see the module docs).
+fn boxes_of(probs: &[f32], w: u32, h: u32) -> Vec<TextBox> {
+    let mask = GrayImage::from_fn(w, h, |x, y| {
+        Luma([u8::from(probs[(y * w + x) as usize] > PIXEL_THRESHOLD)])
+    });
+    let labels = imageproc::region_labelling::connected_components(
+        &mask,
+        imageproc::region_labelling::Connectivity::Eight,
+        Luma([0u8]),
+    );
+    // Per label: x0, y0, x1, y1, probability sum, pixels.
+    let mut regions: Vec<(u32, u32, u32, u32, f32, u32)> = Vec::new();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let l = l[0] as usize;
+        if l == 0 {
+            continue;
+        }
+        if regions.len() < l {
+            regions.resize(l, (u32::MAX, u32::MAX, 0, 0, 0.0, 0));
+        }
+        let r = &mut regions[l - 1];
+        r.0 = r.0.min(x);
+        r.1 = r.1.min(y);
+        r.2 = r.2.max(x + 1);
+        r.3 = r.3.max(y + 1);
+        r.4 += probs[(y * w + x) as usize];
+        r.5 += 1;
+    }
+    regions
+        .into_iter()
+        .filter(|r| r.5 >= MIN_REGION && r.4 / r.5 as f32 >= BOX_THRESHOLD)
+        .map(|(x0, y0, x1, y1, sum, n)| {
+            let (bw, bh) = ((x1 - x0) as f32, (y1 - y0) as f32);
+            let grow = bw * bh * UNCLIP / (2.0 * (bw + bh));
+            TextBox {
+                x0: x0 as f32 - grow,
+                y0: y0 as f32 - grow,
+                x1: x1 as f32 + grow,
+                y1: y1 as f32 + grow,
+                score: sum / n as f32,
+            }
+        })
+        .collect()
+}
+
+/// Least shift of a line from its template box, as a fraction of the box height, for the
+/// box to follow it: the readers were tuned on template crops, and a detected box is less
+/// steady (the unclip margin varies with the line's length), so a line where the template
+/// expects it keeps the template box.
+const MIN_SHIFT: f32 = 0.2;
+
+/// The box of the field whose template box is `roi`, placed on the detected `boxes`: the
+/// union of the boxes whose vertical centre lies in the template box's rows, grown by half
+/// its height (a line cannot wander further), and that overlap its columns. When that line
+/// sits off the template box's centre by more than [`MIN_SHIFT`], the template box is moved
+/// up or down onto it (same size and columns); otherwise, or when no box falls there (the
+/// detector misses some short one-word names), the template box is kept.
+pub fn field_box(roi: Roi, boxes: &[TextBox]) -> Roi {
+    let [rx0, ry0, rx1, ry1] = roi.map(|v| v as f32);
+    let (height, centre) = (ry1 - ry0, (ry0 + ry1) / 2.0);
+    // The detected line nearest the template's centre, within reach.
+    let nearest = boxes
+        .iter()
+        .filter(|b| b.x1 > rx0 && b.x0 < rx1 && (b.centre_y() - centre).abs() < height / 2.0)
+        .min_by(|a, b| {
+            (a.centre_y() - centre)
+                .abs()
+                .total_cmp(&(b.centre_y() - centre).abs())
+        });
+    let Some(line) = nearest else {
+        return roi;
+    };
+    // Pieces of the same line (a long line may come in several boxes).
+    let same: Vec<&TextBox> = boxes
+        .iter()
+        .filter(|b| {
+            b.x1 > rx0 && b.x0 < rx1 && (b.centre_y() - line.centre_y()).abs() < height / 4.0
+        })
+        .collect();
+    let y0 = same.iter().map(|b| b.y0).fold(f32::MAX, f32::min);
+    let y1 = same.iter().map(|b| b.y1).fold(f32::MIN, f32::max);
+    let shift = (y0 + y1) / 2.0 - centre;
+    if shift.abs() < MIN_SHIFT * height {
+        return roi;
+    }
+    let moved = |v: u32| (v as f32 + shift).round().max(0.0) as u32;
+    [roi[0], moved(roi[1]), roi[2], moved(roi[3])]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_become_grown_boxes() {
+        // A 40×8 map with one strong 20×4 region and one weak speck region.
+        let (w, h) = (40u32, 8u32);
+        let mut probs = vec![0f32; (w * h) as usize];
+        for y in 2..6 {
+            for x in 10..30 {
+                probs[(y * w + x) as usize] = 0.9;
+            }
+        }
+        for x in 0..4 {
+            probs[(7 * w + x) as usize] = 0.35;
+        }
+        let boxes = boxes_of(&probs, w, h);
+        assert_eq!(boxes.len(), 1);
+        let b = boxes[0];
+        // Grown by 20·4·1.6 / (2·24) = 2.67 on each side.
+        assert!(
+            (b.x0 - 7.33).abs() < 0.01 && (b.y1 - 8.67).abs() < 0.01,
+            "{b:?}"
+        );
+        assert!((b.score - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_field_follows_its_line_when_it_is_shifted() {
+        let b = |x0: f32, y0: f32, x1: f32, y1: f32| TextBox {
+            x0,
+            y0,
+            x1,
+            y1,
+            score: 0.8,
+        };
+        let roi: Roi = [300, 100, 1000, 160];
+        // Two pieces of the line, 20 px low; a line of the next field below.
+        let boxes = [
+            b(700.0, 125.0, 980.0, 175.0),
+            b(500.0, 128.0, 690.0, 172.0),
+            b(600.0, 185.0, 980.0, 235.0),
+        ];
+        assert_eq!(field_box(roi, &boxes), [300, 120, 1000, 180]);
+        // A line 5 px off keeps the template box; so does a field without a line.
+        assert_eq!(field_box(roi, &[b(500.0, 110.0, 980.0, 160.0)]), roi);
+        assert_eq!(field_box(roi, &boxes[2..]), roi);
+    }
+}
