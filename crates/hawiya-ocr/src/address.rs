@@ -314,9 +314,10 @@ pub fn mend_line_1(text: &str) -> String {
     })
 }
 
-/// Address line 2 (`[قسم|مركز] district - governorate`) with its closed parts snapped: the
-/// governorate to the list of governorates, the leading `قسم` / `مركز` to those words (see
-/// [`crate::vocab::snap`]). The district is kept as read (no district list yet).
+/// Address line 2 (`[قسم|مركز] district - governorate`) with its closed parts snapped (see
+/// [`crate::vocab::snap`]): the governorate to the list of governorates, the leading `قسم` /
+/// `مركز` to those words, and the district to that governorate's districts
+/// ([`crate::districts`]); a district not in the list is kept as read.
 pub fn mend_line_2(text: &str) -> String {
     let Some((head, tail)) = text.rsplit_once('-') else {
         return text.to_string();
@@ -328,10 +329,33 @@ pub fn mend_line_2(text: &str) -> String {
     let tail = tail.trim();
     let tail = crate::vocab::snap_or_raw(tail, &governorates, None);
     let mut words: Vec<String> = head.split_whitespace().map(str::to_string).collect();
+    let mut prefix = None;
     if words.len() >= 2 {
-        words[0] = crate::vocab::snap_or_raw(&words[0], &[("قسم", None), ("مركز", None)], None);
+        let first = crate::vocab::snap(&words[0], &[("قسم", None), ("مركز", None)], None);
+        if let Some(p) = first {
+            prefix = Some(p);
+            words.remove(0);
+        }
     }
-    format!("{} - {tail}", words.join(" "))
+    let district = words.join(" ");
+    let known: Vec<crate::vocab::Entry> = hawiya_core::nid::GOVERNORATES
+        .iter()
+        .find(|g| g.name_ar == tail)
+        .map(|g| crate::districts::of(g.code))
+        .unwrap_or_default()
+        .iter()
+        .map(|d| (*d, None))
+        .collect();
+    let district = if known.iter().any(|(d, _)| *d == district) {
+        district
+    } else {
+        crate::vocab::snap_short_list(&district, &known).map_or(district, str::to_string)
+    };
+    let head = match prefix {
+        Some(p) => format!("{p} {district}"),
+        None => district,
+    };
+    format!("{head} - {tail}")
 }
 
 #[cfg(test)]
@@ -386,6 +410,14 @@ mod tests {
         );
         assert_eq!(mend_line_2("أبشواي - الفيرم"), "أبشواي - الفيوم");
         assert_eq!(mend_line_2("البياضية - الآقصر"), "البياضية - الأقصر");
+        // Districts snap within their governorate; one not listed is kept.
+        assert_eq!(mend_line_2("الوا سطى - بني سويف"), "الواسطى - بني سويف");
+        assert_eq!(mend_line_2("قسم زفق - الغربية"), "قسم زفتى - الغربية");
+        assert_eq!(mend_line_2("مركز الدفي - الجيزة"), "مركز الدقي - الجيزة");
+        assert_eq!(mend_line_2("قسم الكرنك - الأقصر"), "قسم الكرنك - الأقصر");
+        // A governorate no list knows: nothing to snap the district to.
+        assert_eq!(mend_line_2("قسم زفق - كلام"), "قسم زفق - كلام");
+        assert_eq!(mend_line_2("قسم زفق - "), "قسم زفق - ");
         // A one-word district is not a prefix; text without a dash is kept.
         assert_eq!(mend_line_2("مركا - سوهاج"), "مركا - سوهاج");
         assert_eq!(mend_line_2("مركز سوهاج"), "مركز سوهاج");

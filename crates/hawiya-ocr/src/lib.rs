@@ -8,6 +8,7 @@ pub mod address;
 pub mod card;
 pub mod detect;
 pub mod digits;
+pub mod districts;
 pub mod id_back;
 pub mod id_front;
 pub mod ink;

@@ -384,6 +384,14 @@ pub fn snap_closed(read: &str, vocab: &[Entry], gender: Gender) -> Option<&'stat
     snap_within(read, vocab, Some(gender), 2, 2)
 }
 
+/// [`snap`] for a short closed list (the districts of one governorate): an entry at most a
+/// changed and a lost letter away (three half edits), even in a short word (`زفق` for
+/// `زفتى`), if every other entry is at least one more edit away. Farther readings are kept:
+/// the list may lack a real entry (`الكرنك` is two changes from `القرنة`).
+pub fn snap_short_list(read: &str, vocab: &[Entry]) -> Option<&'static str> {
+    snap_within(read, vocab, None, 2, 2).filter(|best| distance(&fold(read), &fold(best)) <= 3)
+}
+
 /// Snapping within `letters / per_edit` edits of the best entry, which must be `margin`
 /// half edits ahead of the next.
 fn snap_within(
@@ -407,7 +415,7 @@ fn snap_within(
         })
         .collect();
     scored.sort();
-    let ((_, best_distance), best) = scored[0];
+    let &((_, best_distance), best) = scored.first()?;
     let letters = fold(best).len();
     let limit = 2 * (letters / per_edit).max(1);
     let unique = scored

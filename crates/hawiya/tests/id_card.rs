@@ -160,6 +160,22 @@ fn checks_and_wrong_documents() {
     assert!(codes(&r).contains(&(None, 5006)), "{}", r.text);
     assert_eq!(r.ok_data()["isVerificationProcessCompleted"], false);
 
+    // Glare over the address: read as far as it goes, the field named (1050).
+    let mut card = g.generate(DocType::IdFront, SEED, 11, &[]).unwrap().image;
+    for (x, y, p) in card.enumerate_pixels_mut() {
+        let (dx, dy) = ((x as f32 - 800.0) / 150.0, (y as f32 - 350.0) / 45.0);
+        if dx * dx + dy * dy < 1.0 {
+            *p = image::Rgb([255, 255, 255]);
+        }
+    }
+    let r = s.post("/v1/ocr/id/front", &key, &json!({"image": jpeg_b64(&card)}));
+    assert!(
+        codes(&r).contains(&(Some("address".to_string()), 1050)),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.ok_data()["isVerificationProcessCompleted"], false);
+
     // A photo that is not a card: 3011, no fields, the failed step recorded.
     let before = s.transaction_count(&t);
     let r = s.post(
