@@ -205,10 +205,15 @@ pub fn read_back(
         ],
     )?;
     let (release_printed, expiry_printed, dates_repaired) = reconcile_dates(&dates[0], &dates[1]);
+    // Profession, qualification and husband's name are words: a reading without a letter
+    // (specks of an empty line read as `2`) is nothing.
     let line = |roi| -> anyhow::Result<String> {
-        Ok(crate::id_front::clean_arabic(
-            &tesseract.read_line(&grey(card, roi))?,
-        ))
+        let read = crate::id_front::clean_arabic(&tesseract.read_line(&grey(card, roi))?);
+        Ok(if read.chars().any(char::is_alphabetic) {
+            read
+        } else {
+            String::new()
+        })
     };
     // A word of a closed list, read with only the list's letters allowed.
     let word = |roi, vocab: &[vocab::Entry]| -> anyhow::Result<String> {

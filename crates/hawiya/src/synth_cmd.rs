@@ -222,6 +222,10 @@ pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyho
     // The fields the reader reads; a sample where it found nothing scores them as empty.
     let read_fields: std::collections::BTreeSet<&String> =
         readings.iter().flat_map(|r| r.keys()).collect();
+    // Fields some cards print and others do not (a job title, a husband's name): on a card
+    // without one, the truth is empty, so text read there counts as errors.
+    let truth_fields: std::collections::BTreeSet<&String> =
+        samples.iter().flat_map(|(_, t)| t.fields.keys()).collect();
     let verbose = std::env::var_os("HAWIYA_EVAL_VERBOSE").is_some();
     let mut unread = std::collections::BTreeSet::new();
     // Finding code → (cards with it, their misread fields); and over all cards.
@@ -248,7 +252,9 @@ pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyho
                 .collect::<Vec<_>>()
                 .join("+")
         };
-        for (field, value) in &truth.fields {
+        let null = serde_json::Value::Null;
+        for &field in &truth_fields {
+            let value = truth.fields.get(field).unwrap_or(&null);
             if !read_fields.contains(field) {
                 unread.insert(field.clone());
                 continue;
