@@ -140,7 +140,6 @@ pub fn read_line(
         return Ok(String::new());
     };
     let (band, gap, flat) = (cut.band, cut.gap, &cut.flat);
-    let word_crop = |x0: u32, x1: u32| cut.crop(x0, x1);
     let number_of = |r: &[digits::ReadChar]| -> Option<String> {
         let sure = !r.is_empty()
             && r.len() <= NUMBER_MAX_DIGITS
@@ -148,13 +147,13 @@ pub fn read_line(
                 .all(|c| c.ch.is_ascii_digit() && c.prob >= NUMBER_MIN_PROB);
         sure.then(|| digits::text(r))
     };
-    // (x0, x1, number) of each ink word, left to right.
-    let segments = &cut.spans;
-    let crops: Vec<GrayImage> = segments.iter().map(|&(a, b)| word_crop(a, b)).collect();
+    let crops: Vec<GrayImage> = cut.spans.iter().map(|&(a, b)| cut.crop(a, b)).collect();
     let reads = digits::read_lines(net, &crops)?;
-    // A thin stroke read as `1` is as likely the alef of `ال` (the same shape): left to
-    // Tesseract, which reads both `ا` and `١`, unless it joins a number below.
-    let mut words: Vec<(u32, u32, Option<String>)> = segments
+    // (x0, x1, number) of each ink word, left to right. A thin stroke read as `1` is as
+    // likely the alef of `ال` (the same shape): left to Tesseract, which reads both `ا` and
+    // `١`, unless it joins a number below.
+    let mut words: Vec<(u32, u32, Option<String>)> = cut
+        .spans
         .iter()
         .zip(&reads)
         .map(|(&(a, b), r)| {
@@ -167,15 +166,15 @@ pub fn read_line(
     // they read as a number with more digits than either part (two numbers: at least as
     // many as both).
     let digits_in = |n: &Option<String>| n.as_ref().map_or(0, String::len);
-    let thin = |a: u32, b: u32| cut.is_thin(a, b);
     let near = (band * JOIN_GAP).round() as u32;
     let mut i = 0;
     while i + 1 < words.len() {
         let (a, b) = (&words[i], &words[i + 1]);
-        let candidate = (a.2.is_some() || b.2.is_some() || (thin(a.0, a.1) && thin(b.0, b.1)))
-            && b.0 - a.1 <= near;
+        let candidate =
+            (a.2.is_some() || b.2.is_some() || (cut.is_thin(a.0, a.1) && cut.is_thin(b.0, b.1)))
+                && b.0 - a.1 <= near;
         if candidate {
-            let read = digits::read_lines(net, &[word_crop(a.0, b.1)])?;
+            let read = digits::read_lines(net, &[cut.crop(a.0, b.1)])?;
             if let Some(n) = read.first().and_then(|r| number_of(r)) {
                 // Two numbers side by side read again together: a lone small digit (`٠`)
                 // scaled up to its own ink alone reads as a large one (`٩`).
@@ -207,10 +206,10 @@ pub fn read_line(
             cut_out.push((x0.saturating_sub(reach), (*x1 + reach).min(flat.width())));
         }
     }
-    let masked = splice_out(flat, &cut_out, (band * SPLICE_GAP).round() as u32);
-    if !visual.iter().any(|p| matches!(p, Piece::Number(_))) {
+    if cut_out.is_empty() {
         return Ok(tesseract_words(crop)?.join(" "));
     }
+    let masked = splice_out(flat, &cut_out, (band * SPLICE_GAP).round() as u32);
     for piece in visual.iter_mut() {
         if let Piece::Number(n) = piece {
             *n = hawiya_core::digits::to_arabic_indic(n);

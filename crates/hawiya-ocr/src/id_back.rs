@@ -64,8 +64,8 @@ pub struct BackText {
     pub husband_name: String,
     /// Estimated blur of the number line ([`crate::quality::blur_sigma`]).
     pub blur_sigma: f32,
-    /// The text field most washed out by glare, and the washed-out fraction of its box
-    /// ([`crate::quality::worst_glare`]).
+    /// The text field most washed out by glare, and the washed-out fraction of its text
+    /// span ([`crate::quality::worst_glare`]).
     pub glare: (&'static str, f32),
 }
 

@@ -83,8 +83,8 @@ pub struct FrontText {
     pub id_key: String,
     /// Estimated blur of the number line ([`crate::quality::blur_sigma`]).
     pub blur_sigma: f32,
-    /// The text field most washed out by glare, and the washed-out fraction of its box
-    /// ([`crate::quality::worst_glare`]).
+    /// The text field most washed out by glare, and the washed-out fraction of its text
+    /// span ([`crate::quality::worst_glare`]).
     pub glare: (&'static str, f32),
 }
 
@@ -347,7 +347,7 @@ pub fn serial_fixup(read: &str) -> String {
 }
 
 /// 1050 when glare washes out part of a text field (value: the washed-out percentage of
-/// the field's box).
+/// the field's text span, [`crate::quality::glare_fraction`]).
 pub fn glare_covered((field, fraction): (&'static str, f32)) -> Option<Finding> {
     (fraction > crate::quality::MAX_GLARE_FRACTION).then(|| Finding {
         field: Some(field),

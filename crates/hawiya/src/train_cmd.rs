@@ -44,11 +44,14 @@ pub struct TrainDigitsArgs {
     /// learns to read nothing in a word. 0 (the default) draws digit lines only.
     #[arg(long, default_value_t = 0)]
     pub words: u32,
-    /// Cut half the word lines labelled empty and half the house numbers as the address
-    /// reader cuts a line (a piece of a word must read as nothing too; a number is cropped
-    /// tight to its ink).
+    /// Cut half the word lines labelled empty to one of their ink words, as the address
+    /// reader cuts a line (a piece of a word must read as nothing too).
     #[arg(long)]
     pub pieces: bool,
+    /// Crop half the house numbers as the address reader does: tight to their ink, with
+    /// blank margins.
+    #[arg(long)]
+    pub number_crops: bool,
     /// Start from these weights instead of seeded random ones (fine-tuning).
     #[arg(long)]
     pub init: Option<PathBuf>,
@@ -62,25 +65,37 @@ struct Line {
     word: bool,
 }
 
+/// How `hawiya train digits` cuts its lines as the address reader would (see
+/// [`as_reader_cuts`]).
+#[derive(Clone, Copy)]
+struct ReaderCuts {
+    /// `--pieces`: word lines labelled empty.
+    pieces: bool,
+    /// `--number-crops`: house numbers.
+    number_crops: bool,
+}
+
 /// Half the time, a line as the address reader cuts and crops it
-/// (`hawiya_ocr::address::InkWords`): for a word line labelled empty, one of its ink words
-/// (a piece such as the `أ` of `أحمد` or the `ة` of `عمارة` alone, which the recogniser
-/// must also read as nothing; thin strokes left out: the reader does not trust a `1` read
-/// there, and `ا` is drawn as `١`); for a house number, its ink cut tight with the reader's
-/// blank margins (a small `٠` beside a tall digit must not grow into a `٩`). Other lines
-/// are kept as drawn.
+/// (`hawiya_ocr::address::InkWords`): with `pieces`, for a word line labelled empty, one of
+/// its ink words (a piece such as the `أ` of `أحمد` or the `ة` of `عمارة` alone, which the
+/// recogniser must also read as nothing; thin strokes left out: the reader does not trust a
+/// `1` read there, and `ا` is drawn as `١`); with `number_crops`, for a house number, its
+/// ink cut tight with the reader's blank margins (a small `٠` beside a tall digit must not
+/// grow into a `٩`). Other lines are kept as drawn.
 fn as_reader_cuts(
     sample: &hawiya_synth::lines::LineSample,
     word: bool,
+    cuts: ReaderCuts,
     seed: u64,
     index: u32,
 ) -> image::GrayImage {
     let line = &sample.image;
-    let house_number = !word
+    let house_number = cuts.number_crops
+        && !word
         && !sample.text.is_empty()
         && sample.text.len() <= 4
         && sample.text.chars().all(|c| c.is_ascii_digit());
-    let piece = word && sample.text.is_empty();
+    let piece = cuts.pieces && word && sample.text.is_empty();
     let mut r = Rng::stream(seed, index, "word-piece");
     if !(piece || house_number) || !r.chance(0.5) {
         return line.clone();
@@ -107,10 +122,9 @@ fn as_reader_cuts(
     cut.crop(a, b)
 }
 
-/// Draws `count` lines of `seed` on all cores; `words` percent of them word lines (with
-/// `pieces`, half of the word lines labelled empty and of the house numbers are cut as the
-/// address reader cuts them, see [`as_reader_cuts`]).
-fn lines(seed: u64, count: u32, words: u32, pieces: bool) -> anyhow::Result<Vec<Line>> {
+/// Draws `count` lines of `seed` on all cores; `words` percent of them word lines, some cut
+/// as the address reader cuts them (`cuts`, see [`as_reader_cuts`]).
+fn lines(seed: u64, count: u32, words: u32, cuts: ReaderCuts) -> anyhow::Result<Vec<Line>> {
     let generator = hawiya_synth::Generator::new(None)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
     let mut parts: Vec<Vec<Line>> = Vec::new();
@@ -128,11 +142,7 @@ fn lines(seed: u64, count: u32, words: u32, pieces: bool) -> anyhow::Result<Vec<
                             } else {
                                 g.digit_line(seed, i)
                             };
-                            let image = if pieces {
-                                as_reader_cuts(&sample, word, seed, i)
-                            } else {
-                                sample.image
-                            };
+                            let image = as_reader_cuts(&sample, word, cuts, seed, i);
                             let input = digits::prepare(&image)?;
                             let label = sample
                                 .text
@@ -234,8 +244,12 @@ fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
 /// Trains and writes the weights.
 pub fn train_digits(args: &TrainDigitsArgs) -> anyhow::Result<()> {
     let start = Instant::now();
-    let train = lines(args.seed, args.samples, args.words, args.pieces)?;
-    let valid = lines(args.seed + 1000, args.validation, args.words, args.pieces)?;
+    let cuts = ReaderCuts {
+        pieces: args.pieces,
+        number_crops: args.number_crops,
+    };
+    let train = lines(args.seed, args.samples, args.words, cuts)?;
+    let valid = lines(args.seed + 1000, args.validation, args.words, cuts)?;
     eprintln!(
         "{} training and {} validation lines drawn in {:.1} s",
         train.len(),
