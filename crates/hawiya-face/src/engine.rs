@@ -2,6 +2,8 @@
 //! session pools, plus the policies that turn detections into one usable face or an error.
 
 use crate::align::{align_face, cosine, l2_normalize, sface_input, SFACE_SIZE};
+use crate::eyes::{eye_aspect_ratio, eye_input, EYE_SIZE};
+use crate::mesh::{mesh_input, Mesh, MESH_SIZE};
 use crate::quality::{eye_distance, laplacian_variance};
 use crate::yunet::{self, Face, RawOutputs, YUNET_SIZE};
 use hawiya_infer::runtime::{Runtime, SessionPool};
@@ -90,6 +92,8 @@ pub struct FaceAnalysis {
 pub struct FaceEngine {
     yunet: SessionPool,
     sface: SessionPool,
+    mesh: SessionPool,
+    eyes: SessionPool,
     threshold: f32,
 }
 
@@ -98,7 +102,7 @@ fn inference<E: std::fmt::Display>(e: E) -> FaceError {
 }
 
 impl FaceEngine {
-    /// Loads YuNet and SFace from `models_dir` into session pools of `runtime`.
+    /// Loads YuNet, SFace, the face mesh and the eye-contour model from `models_dir` into session pools of `runtime`.
     pub fn load(
         runtime: &Runtime,
         models_dir: &Path,
@@ -107,6 +111,8 @@ impl FaceEngine {
         Ok(Self {
             yunet: runtime.pool(&models_dir.join(hawiya_infer::manifest::YUNET))?,
             sface: runtime.pool(&models_dir.join(hawiya_infer::manifest::SFACE))?,
+            mesh: runtime.pool(&models_dir.join(hawiya_infer::manifest::FACE_MESH))?,
+            eyes: runtime.pool(&models_dir.join(hawiya_infer::manifest::EYE_CONTOUR))?,
             threshold: threshold.unwrap_or(DEFAULT_MATCH_THRESHOLD),
         })
     }
@@ -169,6 +175,54 @@ impl FaceEngine {
             Ok::<_, FaceError>(l2_normalize(data))
         })?;
         Ok((embedding, sharpness))
+    }
+
+    /// The 468-point face mesh of `face` in `img` ([`crate::mesh`]).
+    pub fn mesh(&self, img: &RgbImage, face: &Face) -> Result<Mesh, FaceError> {
+        let (input, roi) = mesh_input(img, face);
+        let side = MESH_SIZE as usize;
+        let tensor = Tensor::from_array(([1usize, side, side, 3], input)).map_err(inference)?;
+        self.mesh.with(|session| {
+            let outputs = session
+                .run(ort::inputs!["input_1" => tensor])
+                .map_err(inference)?;
+            let output = |name: &str| -> Result<Vec<f32>, FaceError> {
+                let (_, data) = outputs
+                    .get(name)
+                    .ok_or_else(|| FaceError::Inference(format!("no output {name}")))?
+                    .try_extract_tensor::<f32>()
+                    .map_err(inference)?;
+                Ok(data.to_vec())
+            };
+            let points = output("conv2d_20")?;
+            let presence = output("conv2d_30")?;
+            Mesh::from_outputs(&points, presence.first().copied().unwrap_or(f32::MIN), &roi)
+                .ok_or_else(|| FaceError::Inference("face mesh output is not 468 points".into()))
+        })
+    }
+
+    /// Eye openness of the face whose mesh is `mesh`: the eye aspect ratio of both eyes'
+    /// lids by the eye-contour model ([`crate::eyes`]), averaged.
+    pub fn eye_openness(&self, img: &RgbImage, mesh: &Mesh) -> Result<f32, FaceError> {
+        let side = EYE_SIZE as usize;
+        let mut total = 0.0;
+        for eye in 0..2 {
+            let tensor = Tensor::from_array(([1usize, side, side, 3], eye_input(img, mesh, eye)))
+                .map_err(inference)?;
+            total += self.eyes.with(|session| {
+                let outputs = session
+                    .run(ort::inputs!["input_1" => tensor])
+                    .map_err(inference)?;
+                let (_, contour) = outputs
+                    .get("output_eyes_contours_and_brows")
+                    .ok_or_else(|| FaceError::Inference("no eye-contour output".into()))?
+                    .try_extract_tensor::<f32>()
+                    .map_err(inference)?;
+                eye_aspect_ratio(contour)
+                    .ok_or_else(|| FaceError::Inference("malformed eye contour".into()))
+            })?;
+        }
+        Ok(total / 2.0)
     }
 
     /// Detects, picks the face the role calls for, checks it, and embeds it.

@@ -23,8 +23,8 @@
 //!    patches between each pair of frames, fits one homography to the points away from the
 //!    nose, and measures how far the nose points stray from it. The largest value over the
 //!    pairs, in eye distances, is the *parallax*: ≥ [`PARALLAX_MIN`] is 3-D evidence
-//!    (`parallax_3d`, live). Otherwise, if the landmarks moved by at least [`MOTION_MIN`] eye
-//!    distances (mean over the five points, largest pair) and the parallax stays below
+//!    (`parallax_3d`, live). Otherwise, if the tracked face moved by at least [`MOTION_MIN`]
+//!    eye distances (median over the outer points, largest pair) and the parallax stays below
 //!    [`PLANAR_MAX`], the face moved like a plane (`planar_motion`, not live); between
 //!    [`PLANAR_MAX`] and [`PARALLAX_MIN`] the evidence is too weak either way
 //!    (`weak_parallax`); if the landmarks barely moved there is nothing to tell
@@ -32,15 +32,27 @@
 //!    (`untrackable`); these three are insufficient evidence. The landmark-only nose residual is
 //!    kept in the signals (`parallax`) but not used.
 //!
+//!    The 468-point face mesh ([`crate::mesh`]) gives a second, independent parallax
+//!    ([`mesh_parallax`]: the same nose-against-the-rest residual over the mesh points). It
+//!    is noisier than tracking, so it only vetoes: tracked parallax counts as 3-D only when
+//!    the mesh parallax reaches [`MESH_PARALLAX_MIN`] too; otherwise the evidence is weak.
+//! 6. **Non-rigid motion**: the eyelids, read by MediaPipe's eye-contour model
+//!    ([`crate::eyes`]; the face mesh itself barely sees a shut eye). An eye openness that
+//!    drops by at least [`BLINK_MIN`] in one frame (`eye_closure`) is a blink, which a print
+//!    or a still on a screen cannot make: it is live evidence (`blink`) when the geometry is
+//!    not planar, so a head held still that blinks is live rather than insufficient
+//!    evidence. Planar motion stays `not_live` with or without a blink (a video replayed on a
+//!    moving screen blinks too). The mouth opening change is reported but not used.
+//!
 //! Any failed check 1–4 makes the decision [`Decision::NotLive`], with every failed check in
-//! `reasons`. Non-rigid motion (the mouth-width ratio) is measured and reported but not used:
-//! five points cannot see a blink.
+//! `reasons`.
 //!
 //! **The thresholds are calibrated on synthetic triples** (`hawiya_synth::frames`: a head
 //! model turned by 2–6°, prints and screens under homographies) from a handful of real
 //! photos; they are a starting point, not a validated operating point.
 
 use crate::align::cosine;
+use crate::mesh::{Mesh, NOSE};
 use crate::yunet::Face;
 use image::RgbImage;
 
@@ -62,10 +74,21 @@ pub const PARALLAX_MIN: f32 = 0.045;
 /// both land there. Synthetic calibration (seeds 0-1): 90 % of prints and screens stay
 /// below 0.020; 1 live triple in 84 does.
 pub const PLANAR_MAX: f32 = 0.02;
-/// Mean landmark displacement, in eye distances, from which a face without parallax has
-/// moved enough to call it planar. Synthetic calibration: re-sent stills move ≤ 0.07 (one
-/// outlier; 90 % ≤ 0.03), held prints ≥ 0.10.
+/// Tracked face motion ([`Tracking::motion`]), in eye distances, from which a face without
+/// parallax has moved enough to call it planar. Calibration seeds 0-3: still heads move
+/// ≤ 0.039 and re-sent stills ≤ 0.002; held prints ≥ 0.087, screens ≥ 0.12.
 pub const MOTION_MIN: f32 = 0.05;
+/// Mesh parallax ([`mesh_parallax`]), in eye distances, that the face mesh must also show
+/// for tracked parallax to count as 3-D. The mesh is noisier than patch tracking (prints
+/// reach 0.074), so it only vetoes: on calibration seeds 0-3, 2 of 157 live triples called
+/// live by tracking fall below 0.03 (and become `weak_parallax`), as does the one screen
+/// replay that tracking noise made look 3-D (mesh 0.026).
+pub const MESH_PARALLAX_MIN: f32 = 0.03;
+/// Eye closure (`1 − smallest / largest` eye openness over the frames, [`crate::eyes`]) from
+/// which one frame shows a blink. Calibration seeds 0-3: prints, screens and re-sent stills
+/// reach 0.19; 65 % of synthetic blinks of a still head reach 0.3 (a different person's eyes
+/// may too, but that triple has already failed the identity check).
+pub const BLINK_MIN: f32 = 0.3;
 /// Peak-to-ring-mean ratio of the face crop's high-frequency spectrum above which the crop
 /// shows a screen or halftone pattern. Synthetic calibration: camera-like frames reach 25.2,
 /// simulated screens have a 10th percentile of 39.
@@ -82,6 +105,10 @@ pub struct FrameEvidence {
     pub embedding: Vec<f32>,
     /// Capture time, if the client sent one.
     pub captured_at_ms: Option<i64>,
+    /// The 468-point face mesh of that face, when it was fitted.
+    pub mesh: Option<Mesh>,
+    /// Eye aspect ratio of its lids ([`crate::eyes`]), when measured.
+    pub eye_openness: Option<f32>,
 }
 
 /// The outcome.
@@ -125,12 +152,26 @@ pub struct Signals {
     /// Largest patch-tracking homography residual over the pairs, in eye distances
     /// ([`tracked_parallax`]); `None` when no pair could be tracked.
     pub tracked_parallax: Option<f32>,
-    /// Largest pairwise mean landmark displacement, in eye distances.
+    /// Largest pairwise mean displacement of the five landmarks, in eye distances (reported:
+    /// detector jitter makes it too noisy for a still head, see `tracked_motion`).
     pub motion: f32,
+    /// Largest over the pairs of the tracked face motion, in eye distances
+    /// ([`Tracking::motion`]); `None` when no pair could be tracked.
+    pub tracked_motion: Option<f32>,
     /// Largest relative change of the mouth-width / eye-distance ratio (not used).
     pub mouth_change: f32,
     /// Median over frames of the high-frequency peak ratio of the face crop.
     pub moire: f32,
+    /// Largest over the pairs of the face mesh's nose residual after one homography fitted
+    /// to the mesh points away from the nose, in eye distances ([`mesh_parallax`]); `None`
+    /// without meshes.
+    pub mesh_parallax: Option<f32>,
+    /// `1 − smallest / largest` eye openness over the frames ([`crate::eyes`]); `None` when
+    /// not measured.
+    pub eye_closure: Option<f32>,
+    /// Largest change of the mouth opening (inner lips over mouth width) between frames;
+    /// `None` without meshes.
+    pub mouth_opening_change: Option<f32>,
 }
 
 /// A decision, the failed checks (or the evidence for `live`), and the numbers.
@@ -140,7 +181,8 @@ pub struct LivenessVerdict {
     pub decision: Decision,
     /// Machine-readable reasons: `capture_span_exceeded`, `identical_frames`,
     /// `identity_mismatch`, `id_mismatch`, `screen_pattern`, `planar_motion`,
-    /// `too_little_motion`, `weak_parallax`, `untrackable`; for a live decision `parallax_3d`.
+    /// `too_little_motion`, `weak_parallax`, `untrackable`; for a live decision `parallax_3d`
+    /// and/or `blink`.
     pub reasons: Vec<String>,
     /// The measurements.
     pub signals: Signals,
@@ -230,26 +272,60 @@ pub fn assess(
         let mv = (0..5).map(|k| dist(lms[i][k], lms[j][k])).sum::<f32>() / 5.0 / iod;
         s.motion = s.motion.max(mv);
         if let Some(t) = tracked_parallax(&frames[i].image, &frames[j].image, &lms[i], &lms[j]) {
-            s.tracked_parallax = Some(s.tracked_parallax.unwrap_or(0.0).max(t));
+            s.tracked_parallax = Some(s.tracked_parallax.unwrap_or(0.0).max(t.parallax));
+            s.tracked_motion = Some(s.tracked_motion.unwrap_or(0.0).max(t.motion));
         }
         let (ri, rj) = (mouth_ratio(&lms[i]), mouth_ratio(&lms[j]));
         s.mouth_change = s.mouth_change.max((ri - rj).abs() / ri.max(rj).max(1e-6));
     }
 
+    let eyes: Option<Vec<f32>> = frames.iter().map(|f| f.eye_openness).collect();
+    if let Some(eyes) = eyes {
+        let (lo, hi) = eyes
+            .iter()
+            .fold((f32::INFINITY, 0f32), |(lo, hi), &e| (lo.min(e), hi.max(e)));
+        s.eye_closure = Some(if hi > 0.0 { 1.0 - lo / hi } else { 0.0 });
+    }
+    let meshes: Option<Vec<&Mesh>> = frames.iter().map(|f| f.mesh.as_ref()).collect();
+    if let Some(meshes) = meshes {
+        for (i, j) in PAIRS {
+            let iod = 0.5 * (eye_dist(&lms[i]) + eye_dist(&lms[j]));
+            if let Some(p) = mesh_parallax(meshes[i], meshes[j], iod) {
+                s.mesh_parallax = Some(s.mesh_parallax.unwrap_or(0.0).max(p));
+            }
+        }
+        let mouths: Vec<f32> = meshes.iter().map(|m| m.mouth_opening()).collect();
+        let (lo, hi) = mouths
+            .iter()
+            .fold((f32::INFINITY, 0f32), |(lo, hi), &e| (lo.min(e), hi.max(e)));
+        s.mouth_opening_change = Some(hi - lo);
+    }
+
+    let blink = s.eye_closure.is_some_and(|c| c >= BLINK_MIN);
+    let tracked_3d = s.tracked_parallax >= Some(PARALLAX_MIN);
+    let mesh_agrees = s.mesh_parallax.is_none_or(|m| m >= MESH_PARALLAX_MIN);
+    let moved = s.tracked_motion >= Some(MOTION_MIN);
+    let planar = moved && s.tracked_parallax.is_some_and(|t| t < PLANAR_MAX);
     let decision = if !reasons.is_empty() {
         Decision::NotLive
+    } else if tracked_3d && mesh_agrees {
+        reasons.push("parallax_3d".into());
+        if blink {
+            reasons.push("blink".into());
+        }
+        Decision::Live
+    } else if planar {
+        reasons.push("planar_motion".into());
+        Decision::NotLive
+    } else if blink {
+        reasons.push("blink".into());
+        Decision::Live
     } else if s.tracked_parallax.is_none() {
         reasons.push("untrackable".into());
         Decision::InsufficientEvidence
-    } else if s.tracked_parallax >= Some(PARALLAX_MIN) {
-        reasons.push("parallax_3d".into());
-        Decision::Live
-    } else if s.motion < MOTION_MIN {
+    } else if !moved {
         reasons.push("too_little_motion".into());
         Decision::InsufficientEvidence
-    } else if s.tracked_parallax < Some(PLANAR_MAX) {
-        reasons.push("planar_motion".into());
-        Decision::NotLive
     } else {
         reasons.push("weak_parallax".into());
         Decision::InsufficientEvidence
@@ -271,6 +347,29 @@ fn eye_dist(lm: &[[f32; 2]; 5]) -> f32 {
 
 fn mouth_ratio(lm: &[[f32; 2]; 5]) -> f32 {
     dist(lm[3], lm[4]) / eye_dist(lm).max(1e-6)
+}
+
+/// Mesh parallax between two frames: one least-squares homography is fitted to the mesh
+/// points more than 0.6 eye distances (`iod`, pixels) from the nose tip, and the result is the
+/// median distance of the [`NOSE`] points from where it puts them, in eye distances. A plane
+/// leaves the mesh's own noise; a head turning in depth moves its nose against the rest.
+/// `None` for a degenerate fit or eye distance.
+pub fn mesh_parallax(a: &Mesh, b: &Mesh, iod: f32) -> Option<f32> {
+    if iod <= 1.0 {
+        return None;
+    }
+    let tip = a.xy(NOSE[0]);
+    let (src, dst): (Vec<[f32; 2]>, Vec<[f32; 2]>) = (0..a.points.len())
+        .filter(|&k| dist(a.xy(k), tip) > 0.6 * iod)
+        .map(|k| (a.xy(k), b.xy(k)))
+        .unzip();
+    let h = homography_lsq(&src, &dst)?;
+    let mut res: Vec<f32> = NOSE
+        .iter()
+        .map(|&k| dist(apply_h(&h, a.xy(k)), b.xy(k)))
+        .collect();
+    res.sort_by(f32::total_cmp);
+    Some(res[res.len() / 2] / iod)
 }
 
 /// Distance between the nose of `b` and where the homography taking the four non-nose
@@ -375,7 +474,16 @@ fn apply_h(h: &[f64; 9], p: [f32; 2]) -> [f32; 2] {
     ]
 }
 
-/// Patch-tracking parallax between two frames, in eye distances of `li`.
+/// What patch tracking measured between two frames, in eye distances of the first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tracking {
+    /// Median distance of the nose points from where the face's homography puts them.
+    pub parallax: f32,
+    /// Median displacement of the outer face points: how far the face itself moved.
+    pub motion: f32,
+}
+
+/// Patch-tracking parallax and motion between two frames, in eye distances of `li`.
 ///
 /// Points of frame `i` are tracked into frame `j` by zero-mean SSD block matching (on a
 /// blurred grey image, which also mutes screen patterns) around the position predicted by
@@ -384,14 +492,16 @@ fn apply_h(h: &[f64; 9], p: [f32; 2]) -> [f32; 2] {
 /// eye distances across, more than 0.6 eye distances from the nose tip) fix one
 /// least-squares homography; the result is the median distance of the five nose points from
 /// where that homography puts them. A plane (print, screen) leaves tracking noise; a head
-/// turning in depth moves its nose against its cheeks, brow and chin. `None` with fewer than
-/// 12 outer or 2 nose points tracked.
+/// turning in depth moves its nose against its cheeks, brow and chin. The motion is the
+/// median distance the outer points travelled: unlike the landmarks' displacement, it does
+/// not grow with detector jitter (closing eyelids move YuNet's points by up to 0.1 eye
+/// distances on a still head). `None` with fewer than 12 outer or 2 nose points tracked.
 pub fn tracked_parallax(
     img_i: &RgbImage,
     img_j: &RgbImage,
     li: &[[f32; 2]; 5],
     lj: &[[f32; 2]; 5],
-) -> Option<f32> {
+) -> Option<Tracking> {
     let gi = Grey::crop(img_i, [0, 0, img_i.width(), img_i.height()]).blurred();
     let gj = Grey::crop(img_j, [0, 0, img_j.width(), img_j.height()]).blurred();
     let iod = eye_dist(li);
@@ -469,7 +579,12 @@ pub fn tracked_parallax(
         .map(|(a, b)| dist(apply_h(&h, *a), *b))
         .collect();
     res.sort_by(f32::total_cmp);
-    Some(res[res.len() / 2] / iod)
+    let mut moved: Vec<f32> = src.iter().zip(&dst).map(|(a, b)| dist(*a, *b)).collect();
+    moved.sort_by(f32::total_cmp);
+    Some(Tracking {
+        parallax: res[res.len() / 2] / iod,
+        motion: moved[moved.len() / 2] / iod,
+    })
 }
 
 /// Best zero-mean SSD offset (sub-pixel) of the patch of half-size `r` at `ci` in `gi`
@@ -837,6 +952,8 @@ mod tests {
             },
             embedding: vec![1.0, 0.0],
             captured_at_ms: Some(t),
+            mesh: None,
+            eye_openness: None,
         }
     }
 

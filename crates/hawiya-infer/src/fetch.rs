@@ -124,6 +124,7 @@ fn install_package(
             let input = std::fs::read(&target)?;
             let converted = match c.conversion {
                 Conversion::FoldBlockQuantized => convert::fold_block_quantized(&input)?.0,
+                Conversion::TfliteToOnnx => crate::tflite::tflite_to_onnx(&input)?,
             };
             check_digest(&converted, c.sha256, c.install)?;
             write_atomically(&out, &converted)?;

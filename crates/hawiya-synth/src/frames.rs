@@ -32,14 +32,20 @@ pub const FRAME_W: u32 = 480;
 pub const FRAME_H: u32 = 640;
 /// Inter-ocular distance of the face on the base canvas, pixels.
 const CANVAS_IOD: f32 = 72.0;
+/// How much a still head moves, as a share of a live head's turns and shifts.
+const STILL_MOTION: f32 = 0.12;
+/// Share of live triples with a blink in one frame.
+const BLINK_SHARE: f32 = 0.35;
 /// Where the midpoint of the eyes lands on the base canvas.
 const CANVAS_EYES: [f32; 2] = [240.0, 290.0];
 
 /// What a triple shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TripleKind {
-    /// A real head turning slightly between frames.
+    /// A real head turning slightly between frames (a blink in one frame of about a third).
     Live,
+    /// A real head held almost still (turns under 1°) that blinks in one frame.
+    StillBlink,
     /// A printed photo moved in front of the camera.
     PlanarPhoto,
     /// A photo shown on a screen and moved.
@@ -52,8 +58,9 @@ pub enum TripleKind {
 
 impl TripleKind {
     /// Every kind.
-    pub const ALL: [TripleKind; 5] = [
+    pub const ALL: [TripleKind; 6] = [
         TripleKind::Live,
+        TripleKind::StillBlink,
         TripleKind::PlanarPhoto,
         TripleKind::ScreenReplay,
         TripleKind::Identical,
@@ -64,6 +71,7 @@ impl TripleKind {
     pub fn as_str(self) -> &'static str {
         match self {
             TripleKind::Live => "live",
+            TripleKind::StillBlink => "still-blink",
             TripleKind::PlanarPhoto => "planar-photo",
             TripleKind::ScreenReplay => "screen-replay",
             TripleKind::Identical => "identical",
@@ -73,7 +81,7 @@ impl TripleKind {
 
     /// Whether the kind is a presentation attack.
     pub fn is_attack(self) -> bool {
-        self != TripleKind::Live
+        !matches!(self, TripleKind::Live | TripleKind::StillBlink)
     }
 }
 
@@ -98,7 +106,32 @@ pub fn frame_triple(
     let bg = Background::draw(&mut rng);
     let base = Base::compose(face, landmarks, &bg);
     match kind {
-        TripleKind::Live => std::array::from_fn(|_| live_frame(&base, &bg, &mut rng)),
+        TripleKind::Live => {
+            // A blink in one frame of about a third of the triples, drawn from a stream of
+            // its own so that the triples without one are the same as before blinks existed.
+            let mut blink_rng = Rng::stream(seed, 1, "blink");
+            let blink = blink_rng.chance(BLINK_SHARE).then(|| {
+                (
+                    blink_rng.range_u32(0, 2) as usize,
+                    blink_rng.range_f32(0.75, 1.0),
+                )
+            });
+            std::array::from_fn(|k| {
+                let closure = match blink {
+                    Some((frame, c)) if frame == k => c,
+                    _ => 0.0,
+                };
+                live_frame(&base, &bg, closure, 1.0, &mut rng)
+            })
+        }
+        TripleKind::StillBlink => {
+            let blink_frame = rng.range_u32(0, 2) as usize;
+            let closure = rng.range_f32(0.75, 1.0);
+            std::array::from_fn(|k| {
+                let c = if k == blink_frame { closure } else { 0.0 };
+                live_frame(&base, &bg, c, STILL_MOTION, &mut rng)
+            })
+        }
         TripleKind::PlanarPhoto => {
             let room = Background::draw(&mut rng);
             std::array::from_fn(|_| planar_frame(&base, &room, false, &mut rng))
@@ -108,7 +141,7 @@ pub fn frame_triple(
             std::array::from_fn(|_| planar_frame(&base, &room, true, &mut rng))
         }
         TripleKind::Identical => {
-            let frame = live_frame(&base, &bg, &mut rng);
+            let frame = live_frame(&base, &bg, 0.0, 1.0, &mut rng);
             std::array::from_fn(|_| {
                 let q = rng.range_u32(80, 96) as u8;
                 jpeg_roundtrip(&frame, q)
@@ -120,9 +153,9 @@ pub fn frame_triple(
             let sy = other.height() as f32 / face.height() as f32;
             let other_lm = landmarks.map(|p| [p[0] * sx, p[1] * sy]);
             let other_base = Base::compose(other, &other_lm, &bg);
-            let a = live_frame(&base, &bg, &mut rng);
-            let b = live_frame(&base, &bg, &mut rng);
-            let c = live_frame(&other_base, &bg, &mut rng);
+            let a = live_frame(&base, &bg, 0.0, 1.0, &mut rng);
+            let b = live_frame(&base, &bg, 0.0, 1.0, &mut rng);
+            let c = live_frame(&other_base, &bg, 0.0, 1.0, &mut rng);
             [a, b, c]
         }
     }
@@ -373,14 +406,88 @@ impl Head {
     }
 }
 
-/// One frame of the head turned by a random small rotation.
-fn live_frame(base: &Base, _bg: &Background, rng: &mut Rng) -> RgbImage {
+/// Eyelids drawn `closure` shut (0 open, 1 closed) over the base canvas's eyes: inside each
+/// eye's opening, down to the lid line, the colour becomes the skin's (measured on the cheek
+/// just below that eye) with a crease shadow above and a lash line along the lid's edge.
+/// Eyes are level on the canvas, so lids move along y.
+struct Eyelids {
+    closure: f32,
+    eyes: [[f32; 2]; 2],
+    skin: [[f32; 3]; 2],
+    iod: f32,
+}
+
+impl Eyelids {
+    fn new(base: &Base, closure: f32) -> Self {
+        let iod = base.iod();
+        let eyes = [base.lm[0], base.lm[1]];
+        let skin = eyes.map(|e| {
+            let (mut sum, mut n) = ([0f32; 3], 0f32);
+            let (x0, x1) = (e[0] - 0.15 * iod, e[0] + 0.15 * iod);
+            let (y0, y1) = (e[1] + 0.22 * iod, e[1] + 0.32 * iod);
+            for y in y0 as i64..=y1 as i64 {
+                for x in x0 as i64..=x1 as i64 {
+                    if let Some(v) = base.get(x, y) {
+                        (0..3).for_each(|k| sum[k] += v[k]);
+                        n += 1.0;
+                    }
+                }
+            }
+            sum.map(|v| v / n.max(1.0))
+        });
+        Eyelids {
+            closure,
+            eyes,
+            skin,
+            iod,
+        }
+    }
+
+    /// The colour at canvas point `p`, which is `v` with the eyes open.
+    fn apply(&self, p: [f32; 2], v: [f32; 3]) -> [f32; 3] {
+        if self.closure <= 0.0 {
+            return v;
+        }
+        let iod = self.iod;
+        for (eye, skin) in self.eyes.iter().zip(&self.skin) {
+            // The opening: an ellipse 0.5 × 0.2 eye distances around the eye centre.
+            let (u, w) = (
+                (p[0] - eye[0]) / (0.25 * iod),
+                (p[1] - eye[1]) / (0.1 * iod),
+            );
+            let r = (u * u + w * w).sqrt();
+            if r > 1.3 {
+                continue;
+            }
+            let inside = 1.0 - smoothstep(0.85, 1.3, r);
+            // The lid comes down from the top of the opening to `closure` of its height.
+            let lid = -1.0 + 2.0 * self.closure;
+            let covered = inside * (1.0 - smoothstep(lid - 0.15, lid + 0.15, w));
+            let crease = 1.0 - 0.12 * (-(w + 0.9).powi(2) / 0.08).exp();
+            let lash = 1.0 - 0.45 * (-(w - lid).powi(2) / 0.02).exp() * inside;
+            return [0, 1, 2].map(|k| {
+                // Eye sockets sit in a little shade against the cheek.
+                let lid_px = 0.92 * skin[k] * crease;
+                (v[k] * (1.0 - covered) + lid_px * covered) * lash
+            });
+        }
+        v
+    }
+}
+
+/// One frame of the head turned by a random small rotation (scaled by `motion`: 1 for turns
+/// of 2-6°), the eyelids `closure` shut.
+fn live_frame(base: &Base, _bg: &Background, closure: f32, motion: f32, rng: &mut Rng) -> RgbImage {
     let head = Head::new(base);
-    let yaw = signed(rng, 2.0, 6.0).to_radians();
-    let pitch = signed(rng, 2.0, 6.0).to_radians();
-    let roll = rng.range_f32(-3.0, 3.0).to_radians();
-    let t = [rng.range_f32(-8.0, 8.0), rng.range_f32(-8.0, 8.0)];
-    let scale = rng.range_f32(0.97, 1.03);
+    let lids = Eyelids::new(base, closure);
+    let yaw = motion * signed(rng, 2.0, 6.0).to_radians();
+    let pitch = motion * signed(rng, 2.0, 6.0).to_radians();
+    let roll = motion * rng.range_f32(-3.0, 3.0).to_radians();
+    let t = [
+        motion * rng.range_f32(-8.0, 8.0),
+        motion * rng.range_f32(-8.0, 8.0),
+    ];
+    let scale = 1.0 + motion * (rng.range_f32(0.97, 1.03) - 1.0);
     let sigma = rng.range_f32(1.5, 3.0);
     let r = rotation(yaw, pitch, roll);
     let c = head.centre;
@@ -416,7 +523,7 @@ fn live_frame(base: &Base, _bg: &Background, rng: &mut Rng) -> RgbImage {
             let v = base
                 .sample(p[0], p[1])
                 .unwrap_or_else(|| _bg.at(p[0], p[1]));
-            v.map(|c| c * light)
+            lids.apply(p, v).map(|c| c * light)
         },
         sigma,
         rng,

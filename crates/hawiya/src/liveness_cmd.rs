@@ -4,7 +4,7 @@
 //!
 //! Source faces are normalised to a 300×360 crop with the eyes at fixed places, so that a
 //! different person's crop shares the landmark layout. The liveness thresholds
-//! (`hawiya_face::liveness`) were set on seeds 0-1; the benchmark reports seeds from 100 on.
+//! (`hawiya_face::liveness`) were set on seeds 0-3; the benchmark reports seeds from 100 on.
 
 use crate::bench::{load_rgb, percentile, print_latency_rows, sorted_ms, BenchServer};
 use anyhow::Context;
@@ -27,7 +27,7 @@ pub struct FramesArgs {
     /// Another person's photo (for `different-person`).
     #[arg(long)]
     pub other: Option<PathBuf>,
-    /// live, planar-photo, screen-replay, identical, different-person.
+    /// live, still-blink, planar-photo, screen-replay, identical, different-person.
     #[arg(long, default_value = "live")]
     pub kind: String,
     /// Seed; the same seed gives the same frames.
@@ -51,7 +51,7 @@ pub struct LivenessBenchArgs {
     /// Triples per source face and kind.
     #[arg(long, default_value_t = 2)]
     pub seeds: u64,
-    /// First seed (0-1 were used to set the thresholds).
+    /// First seed (0-3 were used to set the thresholds).
     #[arg(long, default_value_t = 100)]
     pub first_seed: u64,
     /// Use at most this many source faces.
@@ -72,7 +72,7 @@ fn parse_kind(s: &str) -> anyhow::Result<TripleKind> {
     TripleKind::ALL
         .into_iter()
         .find(|k| k.as_str() == s)
-        .with_context(|| format!("unknown kind `{s}`: live, planar-photo, screen-replay, identical, different-person"))
+        .with_context(|| format!("unknown kind `{s}`: live, still-blink, planar-photo, screen-replay, identical, different-person"))
 }
 
 fn load_engine(config: &hawiya_server::Config) -> anyhow::Result<FaceEngine> {
@@ -187,11 +187,17 @@ fn evidence(engine: &FaceEngine, frames: &[RgbImage; 3]) -> Option<[FrameEvidenc
         let faces = engine.detect(&image).ok()?;
         let face = *largest(&faces)?;
         let (embedding, _) = engine.embed(&image, &face).ok()?;
+        let mesh = engine.mesh(&image, &face).ok();
+        let eye_openness = mesh
+            .as_ref()
+            .and_then(|m| engine.eye_openness(&image, m).ok());
         out.push(FrameEvidence {
             image,
             face,
             embedding,
             captured_at_ms: Some(1_000 + 150 * i as i64),
+            mesh,
+            eye_openness,
         });
     }
     out.try_into().ok()
@@ -239,6 +245,10 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
                     && hawiya_face::align::cosine(&o.embedding, &src.embedding) < threshold
             });
         for kind in TripleKind::ALL {
+            if kind == TripleKind::DifferentPerson && other.is_none() {
+                // No source of another person that the matcher tells apart: nothing to build.
+                continue;
+            }
             for k in 0..args.seeds {
                 let seed = (args.first_seed + k) * 1000 + si as u64;
                 let frames =
@@ -271,10 +281,17 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
                 for (name, value) in [
                     ("tracked parallax", s.tracked_parallax.unwrap_or(-1.0)),
                     ("landmark parallax", s.parallax),
-                    ("motion", s.motion),
+                    ("landmark motion", s.motion),
+                    ("tracked motion", s.tracked_motion.unwrap_or(-1.0)),
                     ("screen pattern", s.moire),
                     ("min mean abs diff", s.min_mean_abs_diff),
                     ("min pair cosine", s.min_pair_cosine),
+                    ("mesh parallax", s.mesh_parallax.unwrap_or(-1.0)),
+                    ("eye closure", s.eye_closure.unwrap_or(-1.0)),
+                    (
+                        "mouth opening change",
+                        s.mouth_opening_change.unwrap_or(-1.0),
+                    ),
                 ] {
                     t.signals.entry(name).or_default().push(value as f64);
                 }

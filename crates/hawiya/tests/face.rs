@@ -208,3 +208,37 @@ fn match_against_the_id_photo_of_the_transaction() {
     )
     .assert_error(404, 5004);
 }
+
+/// The converted face mesh and eye-contour models, on a real photo: the mesh lands on the
+/// face YuNet found, and open eyes read as open.
+#[test]
+fn mesh_and_eye_contours_fit_a_real_face() {
+    use hawiya_face::mesh::{EYE_CORNERS, NOSE};
+    let models = models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
+    let engine = hawiya_face::engine::FaceEngine::load(&runtime, &models, None).unwrap();
+    for photo in ["faces/eval-sample/img20.jpg", "faces/eval-sample/img21.jpg"] {
+        let img = testdata_image(photo);
+        let analysis = engine
+            .analyze(&img, hawiya_face::engine::FaceRole::Selfie)
+            .unwrap();
+        let lm = analysis.face.landmarks;
+        let mesh = engine.mesh(&img, &analysis.face).unwrap();
+        assert!(mesh.presence > 0.9, "{photo}: presence {}", mesh.presence);
+        let iod = analysis.eye_distance;
+        let near = |a: [f32; 2], b: [f32; 2], tol: f32| {
+            let d = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt() / iod;
+            assert!(d < tol, "{photo}: {a:?} vs {b:?} ({d:.3} eye distances)");
+        };
+        for (eye, corners) in EYE_CORNERS.iter().enumerate() {
+            let [a, b] = corners.map(|k| mesh.xy(k));
+            near([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0], lm[eye], 0.12);
+        }
+        near(mesh.xy(NOSE[0]), lm[2], 0.15);
+        let openness = engine.eye_openness(&img, &mesh).unwrap();
+        assert!(
+            (0.2..0.6).contains(&openness),
+            "{photo}: eye openness {openness}"
+        );
+    }
+}

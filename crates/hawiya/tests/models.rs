@@ -35,7 +35,7 @@ fn fetch_is_idempotent_and_repairs_altered_files() {
     let before = std::fs::metadata(&yunet).unwrap().modified().unwrap();
     let out = hawiya(models.path(), &["models", "fetch"]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("0 installed, 3 already up to date"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 installed, 4 already up to date"));
     assert_eq!(
         std::fs::metadata(&yunet).unwrap().modified().unwrap(),
         before,

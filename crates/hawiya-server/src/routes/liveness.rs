@@ -70,8 +70,14 @@ pub struct LivenessSignals {
     pub min_pair_similarity: f32,
     /// Largest nose parallax against a planar fit, in eye distances (`null`: untrackable).
     pub parallax: Option<f32>,
-    /// Largest landmark motion between two frames, in eye distances.
-    pub motion: f32,
+    /// Largest tracked face motion between two frames, in eye distances (`null`:
+    /// untrackable).
+    pub motion: Option<f32>,
+    /// The same parallax measured on the 468-point face mesh (`null`: no mesh).
+    pub mesh_parallax: Option<f32>,
+    /// How far the eyes closed in one frame against the most open one, 0-1 (`null`: not
+    /// measured); a blink from 0.3.
+    pub eye_closure: Option<f32>,
     /// Screen / print pattern strength of the face crops (median over frames).
     pub screen_pattern: f32,
     /// Frames submitted in an earlier request.
@@ -83,7 +89,8 @@ pub struct LivenessSignals {
 pub struct LivenessResult {
     /// `live`, `not_live` or `insufficient_evidence`.
     pub decision: &'static str,
-    /// Machine-readable reasons: the failed checks, or `parallax_3d` for a live decision.
+    /// Machine-readable reasons: the failed checks, or `parallax_3d` and/or `blink` for a
+    /// live decision.
     pub reasons: Vec<String>,
     /// The measurements.
     pub signals: LivenessSignals,
@@ -262,14 +269,28 @@ pub async fn liveness_multi(
             face: f.analysis.face,
             embedding: f.analysis.embedding,
             captured_at_ms,
+            mesh: None,
+            eye_openness: None,
         })
         .collect();
     let evidence: [FrameEvidence; 3] = evidence
         .try_into()
         .map_err(|_| ApiError::internal("three frames"))?;
+    let mesh_engine = engine.clone();
     let mut verdict: LivenessVerdict = state
         .engines
-        .run(move || assess(&evidence, None, threshold))
+        .run(move || {
+            let mut evidence = evidence;
+            for f in &mut evidence {
+                // Without a mesh the mesh-parallax and blink signals are simply absent.
+                f.mesh = mesh_engine.mesh(&f.image, &f.face).ok();
+                f.eye_openness = f
+                    .mesh
+                    .as_ref()
+                    .and_then(|m| mesh_engine.eye_openness(&f.image, m).ok());
+            }
+            assess(&evidence, None, threshold)
+        })
         .await?;
     if seen_before > 0 {
         if verdict.decision != Decision::NotLive {
@@ -332,7 +353,9 @@ pub async fn liveness_multi(
                 min_mean_abs_diff: s.min_mean_abs_diff,
                 min_pair_similarity: s.min_pair_cosine,
                 parallax: s.tracked_parallax,
-                motion: s.motion,
+                motion: s.tracked_motion,
+                mesh_parallax: s.mesh_parallax,
+                eye_closure: s.eye_closure,
                 screen_pattern: s.moire,
                 frames_seen_before: seen_before,
             },
