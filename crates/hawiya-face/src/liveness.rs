@@ -32,10 +32,11 @@
 //!    (`untrackable`); these three are insufficient evidence. The landmark-only nose residual is
 //!    kept in the signals (`parallax`) but not used.
 //!
-//!    The 468-point face mesh ([`crate::mesh`]) gives a second, independent parallax
-//!    ([`mesh_parallax`]: the same nose-against-the-rest residual over the mesh points). It
-//!    is noisier than tracking, so it only vetoes: tracked parallax counts as 3-D only when
-//!    the mesh parallax reaches [`MESH_PARALLAX_MIN`] too; otherwise the evidence is weak.
+//!    Two checks can veto that 3-D evidence (then it is `weak_parallax`): the 468-point face
+//!    mesh ([`crate::mesh`]) gives a second, independent parallax ([`mesh_parallax`]: the
+//!    same nose-against-the-rest residual over the mesh points), which must reach
+//!    [`MESH_PARALLAX_MIN`] too; and the three pairs' nose shifts must add up as a rigid
+//!    head's do (0→2 = 0→1 + 1→2, [`closure_error`] ≤ [`CLOSURE_MAX`]).
 //! 6. **Non-rigid motion**: the eyelids, read by MediaPipe's eye-contour model
 //!    ([`crate::eyes`]; the face mesh itself barely sees a shut eye). An eye openness that
 //!    drops by at least [`BLINK_MIN`] in one frame (`eye_closure`) is a blink, which a print
@@ -85,6 +86,11 @@ pub const MOTION_MIN: f32 = 0.05;
 /// live by tracking fall below 0.03 (and become `weak_parallax`), as does the one screen
 /// replay that tracking noise made look 3-D (mesh 0.026).
 pub const MESH_PARALLAX_MIN: f32 = 0.03;
+/// Closure error ([`closure_error`]) above which the three pairs' parallax does not add up
+/// like a rigid head's, so it is tracking error rather than 3-D evidence. Calibration seeds
+/// 0-3: live triples reach 0.65 (the real live capture T1 as a source 0.68); 47 of 168
+/// prints and 69 of 165 screens exceed 1.0.
+pub const CLOSURE_MAX: f32 = 0.9;
 /// Eye closure (`1 − smallest / largest` eye openness over the frames, [`crate::eyes`]) from
 /// which one frame shows a blink. Calibration seeds 0-3: prints, screens and re-sent stills
 /// reach 0.19; 65 % of synthetic blinks of a still head reach 0.3 (a different person's eyes
@@ -159,6 +165,9 @@ pub struct Signals {
     /// Largest over the pairs of the tracked face motion, in eye distances
     /// ([`Tracking::motion`]); `None` when no pair could be tracked.
     pub tracked_motion: Option<f32>,
+    /// How far the three pairs' nose shifts are from adding up (0→2 = 0→1 + 1→2), over
+    /// the largest shift ([`closure_error`]); `None` unless all three pairs were tracked.
+    pub parallax_closure: Option<f32>,
     /// Largest relative change of the mouth-width / eye-distance ratio (not used).
     pub mouth_change: f32,
     /// Median over frames of the high-frequency peak ratio of the face crop.
@@ -263,6 +272,7 @@ pub fn assess(
 
     // 5. Geometry.
     let lms: Vec<[[f32; 2]; 5]> = frames.iter().map(|f| f.face.landmarks).collect();
+    let mut shifts: Vec<Option<[f32; 2]>> = Vec::new();
     for (i, j) in PAIRS {
         let iod = 0.5 * (eye_dist(&lms[i]) + eye_dist(&lms[j]));
         if iod <= 1.0 {
@@ -272,7 +282,9 @@ pub fn assess(
         s.parallax = s.parallax.max(par);
         let mv = (0..5).map(|k| dist(lms[i][k], lms[j][k])).sum::<f32>() / 5.0 / iod;
         s.motion = s.motion.max(mv);
-        if let Some(t) = tracked_parallax(&frames[i].image, &frames[j].image, &lms[i], &lms[j]) {
+        let tracked = tracked_parallax(&frames[i].image, &frames[j].image, &lms[i], &lms[j]);
+        shifts.push(tracked.map(|t| t.shift));
+        if let Some(t) = tracked {
             s.tracked_parallax = Some(s.tracked_parallax.unwrap_or(0.0).max(t.parallax));
             s.tracked_motion = Some(s.tracked_motion.unwrap_or(0.0).max(t.motion));
         }
@@ -280,6 +292,9 @@ pub fn assess(
         s.mouth_change = s.mouth_change.max((ri - rj).abs() / ri.max(rj).max(1e-6));
     }
 
+    if let [Some(a), Some(b), Some(c)] = shifts[..] {
+        s.parallax_closure = Some(closure_error(a, b, c));
+    }
     let eyes: Option<Vec<f32>> = frames.iter().map(|f| f.eye_openness).collect();
     if let Some(eyes) = eyes {
         let (lo, hi) = eyes
@@ -305,11 +320,12 @@ pub fn assess(
     let blink = s.eye_closure.is_some_and(|c| c >= BLINK_MIN);
     let tracked_3d = s.tracked_parallax >= Some(PARALLAX_MIN);
     let mesh_agrees = s.mesh_parallax.is_none_or(|m| m >= MESH_PARALLAX_MIN);
+    let adds_up = s.parallax_closure.is_none_or(|c| c <= CLOSURE_MAX);
     let moved = s.tracked_motion >= Some(MOTION_MIN);
     let planar = moved && s.tracked_parallax.is_some_and(|t| t < PLANAR_MAX);
     let decision = if !reasons.is_empty() {
         Decision::NotLive
-    } else if tracked_3d && mesh_agrees {
+    } else if tracked_3d && mesh_agrees && adds_up {
         reasons.push("parallax_3d".into());
         if blink {
             reasons.push("blink".into());
@@ -348,6 +364,18 @@ fn eye_dist(lm: &[[f32; 2]; 5]) -> f32 {
 
 fn mouth_ratio(lm: &[[f32; 2]; 5]) -> f32 {
     dist(lm[3], lm[4]) / eye_dist(lm).max(1e-6)
+}
+
+/// Closure error of the nose shifts of the pairs 0→1 (`a`), 0→2 (`b`) and 1→2 (`c`): the
+/// length of `b − a − c` over the longest shift. A rigid head's parallax adds up along the
+/// frames (small near 0); tracking errors do not (near 1 and above).
+pub fn closure_error(a: [f32; 2], b: [f32; 2], c: [f32; 2]) -> f32 {
+    let e = [b[0] - a[0] - c[0], b[1] - a[1] - c[1]];
+    let longest = [a, b, c]
+        .iter()
+        .map(|v| v[0].hypot(v[1]))
+        .fold(0f32, f32::max);
+    e[0].hypot(e[1]) / longest.max(1e-6)
 }
 
 /// Mesh parallax between two frames: one least-squares homography is fitted to the mesh
@@ -482,6 +510,8 @@ pub struct Tracking {
     pub parallax: f32,
     /// Median displacement of the outer face points: how far the face itself moved.
     pub motion: f32,
+    /// Mean nose residual vector (where the nose is minus where the homography puts it).
+    pub shift: [f32; 2],
 }
 
 /// Patch-tracking parallax and motion between two frames, in eye distances of `li`.
@@ -583,9 +613,21 @@ pub fn tracked_parallax(
     res.sort_by(f32::total_cmp);
     let mut moved: Vec<f32> = src.iter().zip(&dst).map(|(a, b)| dist(*a, *b)).collect();
     moved.sort_by(f32::total_cmp);
+    let n = inner_src.len() as f32;
+    let shift = inner_src
+        .iter()
+        .zip(&inner_dst)
+        .fold([0f32; 2], |acc, (a, b)| {
+            let p = apply_h(&h, *a);
+            [
+                acc[0] + (b[0] - p[0]) / n / iod,
+                acc[1] + (b[1] - p[1]) / n / iod,
+            ]
+        });
     Some(Tracking {
         parallax: res[res.len() / 2] / iod,
         motion: moved[moved.len() / 2] / iod,
+        shift,
     })
 }
 
@@ -973,6 +1015,14 @@ mod tests {
         let robust = robust_homography(&src, &dst).unwrap();
         assert!(dist(apply_h(&plain, probe), truth) > 0.2);
         assert!(dist(apply_h(&robust, probe), truth) < 0.01);
+    }
+
+    #[test]
+    fn closure_error_tells_a_rigid_turn_from_noise() {
+        // Rigid: the shifts add up along the frames.
+        assert!(closure_error([0.05, 0.01], [0.09, 0.02], [0.04, 0.01]) < 1e-6);
+        // Noise: each pair points its own way.
+        assert!(closure_error([0.05, 0.0], [-0.04, 0.03], [0.0, -0.05]) > CLOSURE_MAX);
     }
 
     fn frame(img: &RgbImage, dx: f32, t: i64) -> FrameEvidence {

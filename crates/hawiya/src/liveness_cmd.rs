@@ -283,6 +283,7 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
                     ("landmark parallax", s.parallax),
                     ("landmark motion", s.motion),
                     ("tracked motion", s.tracked_motion.unwrap_or(-1.0)),
+                    ("parallax closure", s.parallax_closure.unwrap_or(-1.0)),
                     ("screen pattern", s.moire),
                     ("min mean abs diff", s.min_mean_abs_diff),
                     ("min pair cosine", s.min_pair_cosine),

@@ -75,6 +75,9 @@ pub struct LivenessSignals {
     pub motion: Option<f32>,
     /// The same parallax measured on the 468-point face mesh (`null`: no mesh).
     pub mesh_parallax: Option<f32>,
+    /// How far the three pairs' parallax is from adding up like a rigid head's (`null`:
+    /// not all pairs tracked); above 0.9 it is not 3-D evidence.
+    pub parallax_closure: Option<f32>,
     /// How far the eyes closed in one frame against the most open one, 0-1 (`null`: not
     /// measured); a blink from 0.3.
     pub eye_closure: Option<f32>,
@@ -355,6 +358,7 @@ pub async fn liveness_multi(
                 parallax: s.tracked_parallax,
                 motion: s.tracked_motion,
                 mesh_parallax: s.mesh_parallax,
+                parallax_closure: s.parallax_closure,
                 eye_closure: s.eye_closure,
                 screen_pattern: s.moire,
                 frames_seen_before: seen_before,
