@@ -102,7 +102,8 @@ fn inference<E: std::fmt::Display>(e: E) -> FaceError {
 }
 
 impl FaceEngine {
-    /// Loads YuNet, SFace, the face mesh and the eye-contour model from `models_dir` into session pools of `runtime`.
+    /// Loads YuNet, SFace, the face mesh and the eye-contour model from `models_dir` into
+    /// session pools of `runtime`.
     pub fn load(
         runtime: &Runtime,
         models_dir: &Path,
@@ -186,16 +187,8 @@ impl FaceEngine {
             let outputs = session
                 .run(ort::inputs!["input_1" => tensor])
                 .map_err(inference)?;
-            let output = |name: &str| -> Result<Vec<f32>, FaceError> {
-                let (_, data) = outputs
-                    .get(name)
-                    .ok_or_else(|| FaceError::Inference(format!("no output {name}")))?
-                    .try_extract_tensor::<f32>()
-                    .map_err(inference)?;
-                Ok(data.to_vec())
-            };
-            let points = output("conv2d_20")?;
-            let presence = output("conv2d_30")?;
+            let points = output_f32(outputs.get("conv2d_20"), "conv2d_20")?;
+            let presence = output_f32(outputs.get("conv2d_30"), "conv2d_30")?;
             Mesh::from_outputs(&points, presence.first().copied().unwrap_or(f32::MIN), &roi)
                 .ok_or_else(|| FaceError::Inference("face mesh output is not 468 points".into()))
         })
@@ -204,6 +197,7 @@ impl FaceEngine {
     /// Eye openness of the face whose mesh is `mesh`: the eye aspect ratio of both eyes'
     /// lids by the eye-contour model ([`crate::eyes`]), averaged.
     pub fn eye_openness(&self, img: &RgbImage, mesh: &Mesh) -> Result<f32, FaceError> {
+        const CONTOUR: &str = "output_eyes_contours_and_brows";
         let side = EYE_SIZE as usize;
         let mut total = 0.0;
         for eye in 0..2 {
@@ -213,16 +207,20 @@ impl FaceEngine {
                 let outputs = session
                     .run(ort::inputs!["input_1" => tensor])
                     .map_err(inference)?;
-                let (_, contour) = outputs
-                    .get("output_eyes_contours_and_brows")
-                    .ok_or_else(|| FaceError::Inference("no eye-contour output".into()))?
-                    .try_extract_tensor::<f32>()
-                    .map_err(inference)?;
-                eye_aspect_ratio(contour)
+                eye_aspect_ratio(&output_f32(outputs.get(CONTOUR), CONTOUR)?)
                     .ok_or_else(|| FaceError::Inference("malformed eye contour".into()))
             })?;
         }
         Ok(total / 2.0)
+    }
+
+    /// What liveness reads from a frame's face besides its box and embedding: the mesh and
+    /// the eye openness. Either is `None` when its model fails; the liveness signals built on
+    /// it are then simply absent.
+    pub fn mesh_and_eyes(&self, img: &RgbImage, face: &Face) -> (Option<Mesh>, Option<f32>) {
+        let mesh = self.mesh(img, face).ok();
+        let eyes = mesh.as_ref().and_then(|m| self.eye_openness(img, m).ok());
+        (mesh, eyes)
     }
 
     /// Detects, picks the face the role calls for, checks it, and embeds it.
@@ -251,6 +249,15 @@ impl FaceEngine {
         let s = cosine(a, b);
         (s, s >= self.threshold)
     }
+}
+
+/// The f32 data of the model output `name` (`value` as looked up by that name).
+fn output_f32(value: Option<&ort::value::DynValue>, name: &str) -> Result<Vec<f32>, FaceError> {
+    let (_, data) = value
+        .ok_or_else(|| FaceError::Inference(format!("no output {name}")))?
+        .try_extract_tensor::<f32>()
+        .map_err(inference)?;
+    Ok(data.to_vec())
 }
 
 /// Picks the face an image of `role` is about: the largest; for selfies and compare images a

@@ -272,6 +272,7 @@ pub fn assess(
 
     // 5. Geometry.
     let lms: Vec<[[f32; 2]; 5]> = frames.iter().map(|f| f.face.landmarks).collect();
+    let meshes: Option<Vec<&Mesh>> = frames.iter().map(|f| f.mesh.as_ref()).collect();
     let mut shifts: Vec<Option<[f32; 2]>> = Vec::new();
     for (i, j) in PAIRS {
         let iod = 0.5 * (eye_dist(&lms[i]) + eye_dist(&lms[j]));
@@ -288,6 +289,9 @@ pub fn assess(
             s.tracked_parallax = Some(s.tracked_parallax.unwrap_or(0.0).max(t.parallax));
             s.tracked_motion = Some(s.tracked_motion.unwrap_or(0.0).max(t.motion));
         }
+        if let Some(p) = meshes.as_ref().and_then(|m| mesh_parallax(m[i], m[j], iod)) {
+            s.mesh_parallax = Some(s.mesh_parallax.unwrap_or(0.0).max(p));
+        }
         let (ri, rj) = (mouth_ratio(&lms[i]), mouth_ratio(&lms[j]));
         s.mouth_change = s.mouth_change.max((ri - rj).abs() / ri.max(rj).max(1e-6));
     }
@@ -297,23 +301,11 @@ pub fn assess(
     }
     let eyes: Option<Vec<f32>> = frames.iter().map(|f| f.eye_openness).collect();
     if let Some(eyes) = eyes {
-        let (lo, hi) = eyes
-            .iter()
-            .fold((f32::INFINITY, 0f32), |(lo, hi), &e| (lo.min(e), hi.max(e)));
+        let (lo, hi) = range(eyes);
         s.eye_closure = Some(if hi > 0.0 { 1.0 - lo / hi } else { 0.0 });
     }
-    let meshes: Option<Vec<&Mesh>> = frames.iter().map(|f| f.mesh.as_ref()).collect();
-    if let Some(meshes) = meshes {
-        for (i, j) in PAIRS {
-            let iod = 0.5 * (eye_dist(&lms[i]) + eye_dist(&lms[j]));
-            if let Some(p) = mesh_parallax(meshes[i], meshes[j], iod) {
-                s.mesh_parallax = Some(s.mesh_parallax.unwrap_or(0.0).max(p));
-            }
-        }
-        let mouths: Vec<f32> = meshes.iter().map(|m| m.mouth_opening()).collect();
-        let (lo, hi) = mouths
-            .iter()
-            .fold((f32::INFINITY, 0f32), |(lo, hi), &e| (lo.min(e), hi.max(e)));
+    if let Some(meshes) = &meshes {
+        let (lo, hi) = range(meshes.iter().map(|m| m.mouth_opening()));
         s.mouth_opening_change = Some(hi - lo);
     }
 
@@ -360,6 +352,13 @@ fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
 
 fn eye_dist(lm: &[[f32; 2]; 5]) -> f32 {
     dist(lm[0], lm[1])
+}
+
+/// Smallest and largest of non-negative values (`(∞, 0)` for none).
+fn range(values: impl IntoIterator<Item = f32>) -> (f32, f32) {
+    values
+        .into_iter()
+        .fold((f32::INFINITY, 0f32), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
 
 fn mouth_ratio(lm: &[[f32; 2]; 5]) -> f32 {
@@ -605,27 +604,25 @@ pub fn tracked_parallax(
     }
     // One homography for the face around the nose; how far does the nose stray from it?
     let h = robust_homography(&src, &dst)?;
-    let mut res: Vec<f32> = inner_src
+    // Where each nose point is, minus where the homography puts it, in eye distances.
+    let resid: Vec<[f32; 2]> = inner_src
         .iter()
         .zip(&inner_dst)
-        .map(|(a, b)| dist(apply_h(&h, *a), *b))
+        .map(|(a, b)| {
+            let p = apply_h(&h, *a);
+            [(b[0] - p[0]) / iod, (b[1] - p[1]) / iod]
+        })
         .collect();
+    let mut res: Vec<f32> = resid.iter().map(|r| r[0].hypot(r[1])).collect();
     res.sort_by(f32::total_cmp);
+    let n = resid.len() as f32;
+    let shift = resid
+        .iter()
+        .fold([0f32; 2], |acc, r| [acc[0] + r[0] / n, acc[1] + r[1] / n]);
     let mut moved: Vec<f32> = src.iter().zip(&dst).map(|(a, b)| dist(*a, *b)).collect();
     moved.sort_by(f32::total_cmp);
-    let n = inner_src.len() as f32;
-    let shift = inner_src
-        .iter()
-        .zip(&inner_dst)
-        .fold([0f32; 2], |acc, (a, b)| {
-            let p = apply_h(&h, *a);
-            [
-                acc[0] + (b[0] - p[0]) / n / iod,
-                acc[1] + (b[1] - p[1]) / n / iod,
-            ]
-        });
     Some(Tracking {
-        parallax: res[res.len() / 2] / iod,
+        parallax: res[res.len() / 2],
         motion: moved[moved.len() / 2] / iod,
         shift,
     })

@@ -106,30 +106,29 @@ pub fn frame_triple(
     let bg = Background::draw(&mut rng);
     let base = Base::compose(face, landmarks, &bg);
     match kind {
-        TripleKind::Live => {
-            // A blink in one frame of about a third of the triples, drawn from a stream of
-            // its own so that the triples without one are the same as before blinks existed.
-            let mut blink_rng = Rng::stream(seed, 1, "blink");
-            let blink = blink_rng.chance(BLINK_SHARE).then(|| {
-                (
-                    blink_rng.range_u32(0, 2) as usize,
-                    blink_rng.range_f32(0.75, 1.0),
-                )
-            });
+        TripleKind::Live | TripleKind::StillBlink => {
+            // The blinking frame and how far its lids close. A live head blinks in about a
+            // third of the triples, drawn from a stream of its own so that the triples
+            // without one are the same as before blinks existed; a still head always blinks.
+            let (blink, motion) = if kind == TripleKind::Live {
+                let mut blink_rng = Rng::stream(seed, 1, "blink");
+                let blink = blink_rng.chance(BLINK_SHARE).then(|| {
+                    (
+                        blink_rng.range_u32(0, 2) as usize,
+                        blink_rng.range_f32(0.75, 1.0),
+                    )
+                });
+                (blink, 1.0)
+            } else {
+                let frame = rng.range_u32(0, 2) as usize;
+                (Some((frame, rng.range_f32(0.75, 1.0))), STILL_MOTION)
+            };
             std::array::from_fn(|k| {
                 let closure = match blink {
                     Some((frame, c)) if frame == k => c,
                     _ => 0.0,
                 };
-                live_frame(&base, &bg, closure, 1.0, &mut rng)
-            })
-        }
-        TripleKind::StillBlink => {
-            let blink_frame = rng.range_u32(0, 2) as usize;
-            let closure = rng.range_f32(0.75, 1.0);
-            std::array::from_fn(|k| {
-                let c = if k == blink_frame { closure } else { 0.0 };
-                live_frame(&base, &bg, c, STILL_MOTION, &mut rng)
+                live_frame(&base, &bg, closure, motion, &mut rng)
             })
         }
         TripleKind::PlanarPhoto => {

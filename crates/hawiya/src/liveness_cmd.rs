@@ -187,10 +187,7 @@ fn evidence(engine: &FaceEngine, frames: &[RgbImage; 3]) -> Option<[FrameEvidenc
         let faces = engine.detect(&image).ok()?;
         let face = *largest(&faces)?;
         let (embedding, _) = engine.embed(&image, &face).ok()?;
-        let mesh = engine.mesh(&image, &face).ok();
-        let eye_openness = mesh
-            .as_ref()
-            .and_then(|m| engine.eye_openness(&image, m).ok());
+        let (mesh, eye_openness) = engine.mesh_and_eyes(&image, &face);
         out.push(FrameEvidence {
             image,
             face,

@@ -285,12 +285,7 @@ pub async fn liveness_multi(
         .run(move || {
             let mut evidence = evidence;
             for f in &mut evidence {
-                // Without a mesh the mesh-parallax and blink signals are simply absent.
-                f.mesh = mesh_engine.mesh(&f.image, &f.face).ok();
-                f.eye_openness = f
-                    .mesh
-                    .as_ref()
-                    .and_then(|m| mesh_engine.eye_openness(&f.image, m).ok());
+                (f.mesh, f.eye_openness) = mesh_engine.mesh_and_eyes(&f.image, &f.face);
             }
             assess(&evidence, None, threshold)
         })
