@@ -75,15 +75,27 @@ fn parse_kind(s: &str) -> anyhow::Result<TripleKind> {
         .with_context(|| format!("unknown kind `{s}`: live, still-blink, planar-photo, screen-replay, identical, different-person"))
 }
 
-fn load_engine(config: &hawiya_server::Config) -> anyhow::Result<FaceEngine> {
+pub fn load_engine(config: &hawiya_server::Config) -> anyhow::Result<FaceEngine> {
     let models = config.models_dir();
     let runtime = hawiya_infer::runtime::Runtime::load(&models, None)?;
     FaceEngine::load(&runtime, &models, None)
 }
 
+/// The row of a triple kind built from a source that is itself a print or screen capture
+/// or not: a live kind from such a capture is an attack (a replayed video of it).
+fn row_label(kind: TripleKind, attack_source: bool) -> String {
+    if attack_source && !kind.is_attack() {
+        format!("{} (from an attack capture)", kind.as_str())
+    } else {
+        kind.as_str().to_string()
+    }
+}
+
 /// A face normalised for the frame generator.
 struct Source {
     name: String,
+    /// The photo is itself a print or screen capture (`*_F<k>`).
+    attack: bool,
     person: String,
     img: RgbImage,
     landmarks: [[f32; 2]; 5],
@@ -126,6 +138,7 @@ fn load_source(engine: &FaceEngine, path: &Path) -> anyhow::Result<Option<Source
         .to_string();
     Ok(
         normalise(engine, &img).map(|(img, landmarks, embedding)| Source {
+            attack: crate::presentation_cmd::is_attack(&name),
             name,
             person,
             img,
@@ -168,7 +181,7 @@ pub fn synth_frames(config: &hawiya_server::Config, args: &FramesArgs) -> anyhow
     Ok(())
 }
 
-fn list_images(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub fn list_images(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| dir.display().to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -228,7 +241,9 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
     }
     anyhow::ensure!(sources.len() >= 2, "need at least two source faces");
     let threshold = engine.threshold();
-    let mut tallies: BTreeMap<&'static str, Tally> = BTreeMap::new();
+    // Keyed by the row label: the kind, or for a live kind from a print or screen capture
+    // (`*_F<k>` sources), the kind with " (from an attack capture)".
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut assess_times = Vec::new();
     let (mut live_id_checks, mut live_id_matched) = (0, 0);
     for (si, src) in sources.iter().enumerate() {
@@ -250,7 +265,7 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
                 let seed = (args.first_seed + k) * 1000 + si as u64;
                 let frames =
                     frame_triple(&src.img, &src.landmarks, other.map(|o| &o.img), kind, seed);
-                let t = tallies.entry(kind.as_str()).or_default();
+                let t = tallies.entry(row_label(kind, src.attack)).or_default();
                 let Some(ev) = evidence(&engine, &frames) else {
                     t.no_face += 1;
                     continue;
@@ -280,8 +295,11 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
                     ("landmark parallax", s.parallax),
                     ("landmark motion", s.motion),
                     ("tracked motion", s.tracked_motion.unwrap_or(-1.0)),
+                    ("parallax per motion", s.parallax_per_motion.unwrap_or(-1.0)),
                     ("parallax closure", s.parallax_closure.unwrap_or(-1.0)),
                     ("screen pattern", s.moire),
+                    ("face saturation", s.face_saturation),
+                    ("presentation frames", s.presentation_frames as f32),
                     ("min mean abs diff", s.min_mean_abs_diff),
                     ("min pair cosine", s.min_pair_cosine),
                     ("mesh parallax", s.mesh_parallax.unwrap_or(-1.0)),
@@ -315,12 +333,17 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
     );
     println!("| kind | triples | live | not_live | insufficient | no face | error rate (decided) | main reasons |");
     println!("|---|---|---|---|---|---|---|---|");
-    for kind in TripleKind::ALL {
-        let Some(t) = tallies.get(kind.as_str()) else {
+    let rows = TripleKind::ALL
+        .iter()
+        .flat_map(|&k| [(k, false), (k, true)])
+        .filter(|&(k, attack_source)| !(attack_source && k.is_attack()))
+        .map(|(k, attack_source)| (row_label(k, attack_source), k.is_attack() || attack_source));
+    for (label, attack) in rows {
+        let Some(t) = tallies.get(&label) else {
             continue;
         };
         let decided = t.live + t.not_live;
-        let (name, err) = if kind.is_attack() {
+        let (name, err) = if attack {
             ("APCER", t.live)
         } else {
             ("BPCER", t.not_live)
@@ -342,7 +365,7 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
             .collect();
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            kind.as_str(),
+            label,
             t.live + t.not_live + t.insufficient + t.no_face,
             t.live,
             t.not_live,

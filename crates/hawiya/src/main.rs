@@ -2,6 +2,7 @@
 
 mod bench;
 mod liveness_cmd;
+mod presentation_cmd;
 mod synth_cmd;
 mod train_cmd;
 
@@ -83,6 +84,8 @@ enum BenchCommand {
     /// Liveness: APCER per attack type and BPCER on synthetic frame triples, and the latency
     /// of the endpoint over HTTP.
     Liveness(liveness_cmd::LivenessBenchArgs),
+    /// Single-frame print / screen cues on real photos (`*_F<k>` attacks, the rest bona fide).
+    Presentation(presentation_cmd::PresentationBenchArgs),
     /// AML matching: recall per perturbation class, false positives, and speed and memory
     /// with a large list.
     Aml {
@@ -180,6 +183,9 @@ fn main() -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Liveness(args),
         } => liveness_cmd::bench(&config, &args),
+        Command::Bench {
+            command: BenchCommand::Presentation(args),
+        } => presentation_cmd::bench(&config, &args),
         Command::Bench {
             command: BenchCommand::Aml { seed, list_size },
         } => {

@@ -153,6 +153,69 @@ fn attacks_are_not_live_with_their_codes() {
     }
 }
 
+/// Three frames of a real capture, each shifted by a few pixels (a hand-held capture of a
+/// photo), as JPEG in base64.
+fn shifted_frames(path: &str) -> [String; 3] {
+    let bytes = std::fs::read(testdata(path)).unwrap();
+    let limits = hawiya_vision::Limits {
+        max_bytes: 64 << 20,
+        max_pixels: 100_000_000,
+    };
+    let img = hawiya_vision::decode_image_bytes(&bytes, &limits)
+        .unwrap()
+        .image
+        .to_rgb8();
+    let (w, h) = (img.width() - 12, img.height() - 12);
+    [0, 5, 10].map(|d| {
+        let crop = image::imageops::crop_imm(&img, d, d / 2, w, h).to_image();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+            .encode_image(&crop)
+            .unwrap();
+        b64(&jpeg)
+    })
+}
+
+#[test]
+fn real_print_and_screen_captures_are_named() {
+    let s = Server::start();
+    let t = s.tenant("medium");
+    let key = [("ApiKey", t.api_key.as_str())];
+    for (file, reason) in [
+        ("faces/spoof/silentface_image_F1.jpg", "printed_photo"),
+        ("faces/spoof/silentface_image_F2.jpg", "screen_display"),
+    ] {
+        let r = s.post(
+            "/v1/ocr/liveness/multi",
+            &key,
+            &body(&shifted_frames(file), json!({"image": testdata_b64(file)})),
+        );
+        let d = r.ok_data();
+        assert_eq!(d["liveness"]["decision"], "not_live", "{file}: {}", r.text);
+        let reasons = d["liveness"]["reasons"].as_array().unwrap();
+        assert!(reasons.contains(&json!(reason)), "{file}: {}", r.text);
+        assert!(d["liveness"]["signals"]["presentation_frames"].as_u64() >= Some(2));
+        assert!(codes(&r).contains(&6601), "{file}: {}", r.text);
+        assert_eq!(r.body["services"]["spoofing"]["fake"], true);
+    }
+    // The live capture of the tablet's subject, same camera, same handling: no medium.
+    let file = "faces/spoof/silentface_image_T1.jpg";
+    let r = s.post(
+        "/v1/ocr/liveness/multi",
+        &key,
+        &body(&shifted_frames(file), json!({"image": testdata_b64(file)})),
+    );
+    let d = r.ok_data();
+    assert_eq!(
+        d["liveness"]["signals"]["presentation_frames"], 0,
+        "{}",
+        r.text
+    );
+    let reasons = d["liveness"]["reasons"].as_array().unwrap();
+    assert!(!reasons.contains(&json!("printed_photo")), "{}", r.text);
+    assert!(!reasons.contains(&json!("screen_display")), "{}", r.text);
+}
+
 #[test]
 fn still_frames_with_noise_are_insufficient_evidence() {
     let s = Server::start();

@@ -73,6 +73,9 @@ pub struct LivenessSignals {
     /// Largest tracked face motion between two frames, in eye distances (`null`:
     /// untrackable).
     pub motion: Option<f32>,
+    /// The parallax over the motion of the frame pair it was measured on (`null`:
+    /// untrackable); below 0.25 it is not 3-D evidence (tracking noise grows with motion).
+    pub parallax_per_motion: Option<f32>,
     /// The same parallax measured on the 468-point face mesh (`null`: no mesh).
     pub mesh_parallax: Option<f32>,
     /// How far the three pairs' parallax is from adding up like a rigid head's (`null`:
@@ -83,6 +86,12 @@ pub struct LivenessSignals {
     pub eye_closure: Option<f32>,
     /// Screen / print pattern strength of the face crops (median over frames).
     pub screen_pattern: f32,
+    /// Mean colour saturation of the face (median over frames, 0-255); a print or a screen
+    /// washes it out.
+    pub face_saturation: f32,
+    /// Frames showing a print or a screen (washed-out colour and the medium's border); from
+    /// two, the frames are `printed_photo` or `screen_display`.
+    pub presentation_frames: usize,
     /// Frames submitted in an earlier request.
     pub frames_seen_before: usize,
 }
@@ -194,7 +203,9 @@ fn reason_code(reason: &str) -> Option<ErrorCode> {
         "capture_span_exceeded" => codes::LIVENESS_CAPTURE_SPAN,
         "identical_frames" | "replayed_frames" => codes::LIVENESS_REPLAY,
         "identity_mismatch" => codes::LIVENESS_IDENTITY,
-        "screen_pattern" | "planar_motion" => codes::LIVENESS_SPOOF,
+        "screen_pattern" | "printed_photo" | "screen_display" | "planar_motion" => {
+            codes::LIVENESS_SPOOF
+        }
         "too_little_motion" | "weak_parallax" | "untrackable" => codes::LIVENESS_INSUFFICIENT,
         _ => return None,
     })
@@ -352,10 +363,13 @@ pub async fn liveness_multi(
                 min_pair_similarity: s.min_pair_cosine,
                 parallax: s.tracked_parallax,
                 motion: s.tracked_motion,
+                parallax_per_motion: s.parallax_per_motion,
                 mesh_parallax: s.mesh_parallax,
                 parallax_closure: s.parallax_closure,
                 eye_closure: s.eye_closure,
                 screen_pattern: s.moire,
+                face_saturation: s.face_saturation,
+                presentation_frames: s.presentation_frames,
                 frames_seen_before: seen_before,
             },
         },

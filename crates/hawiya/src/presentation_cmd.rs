@@ -1,0 +1,126 @@
+//! `hawiya bench presentation`: the single-frame print / screen cues
+//! (`hawiya_face::presentation`) on real photos.
+//!
+//! An image is an attack when its file stem ends in `_F` and digits (the Silent-Face
+//! samples' naming: `F` fake, `T` true); every other image is a bona fide face.
+
+use crate::bench::{load_rgb, percentile, sorted_ms};
+use hawiya_face::presentation::{
+    border_bands, face_saturation, washed_out, Cues, GREY_MAX, WASHED_OUT_MAX,
+};
+use hawiya_face::yunet::largest;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Options of `hawiya bench presentation`.
+#[derive(Debug, clap::Args)]
+pub struct PresentationBenchArgs {
+    /// Folders of face photos (`*_F<k>` attacks, the rest bona fide).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "testdata/faces/spoof,testdata/faces/eval-sample"
+    )]
+    pub sources: Vec<PathBuf>,
+    /// Print every image's cues.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// Whether a file stem names an attack sample (`…_F<digits>`).
+pub fn is_attack(stem: &str) -> bool {
+    stem.rsplit_once("_F")
+        .is_some_and(|(_, k)| !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// `hawiya bench presentation`.
+pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> anyhow::Result<()> {
+    let engine = crate::liveness_cmd::load_engine(config)?;
+    let (mut attacks, mut attacks_flagged, mut bona, mut bona_flagged, mut no_face) =
+        (0, 0, 0, 0, 0);
+    let (mut bona_band, mut bona_washed, mut attacks_washed, mut attacks_band) = (0, 0, 0, 0);
+    let mut min_bona_saturation = f32::INFINITY;
+    let mut times = Vec::new();
+    let mut flagged_bona_names = Vec::new();
+    for dir in &args.sources {
+        for path in crate::liveness_cmd::list_images(dir)? {
+            let img = load_rgb(&path)?;
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let Some(face) = largest(&engine.detect(&img)?).copied() else {
+                no_face += 1;
+                continue;
+            };
+            let t = Instant::now();
+            // Both cues in full (the endpoint skips the border search for colourful faces).
+            let cues = Cues {
+                saturation: face_saturation(&img, &face),
+                bands: border_bands(&img, &face),
+            };
+            times.push(t.elapsed());
+            let medium = cues.medium();
+            if args.verbose {
+                println!(
+                    "{stem}: saturation {:.1}, bands {:?} -> {:?}",
+                    cues.saturation,
+                    cues.bands
+                        .iter()
+                        .map(|b| format!(
+                            "{:.0}° at {:.2} wide {:.3} mean {:.0}",
+                            b.angle_deg, b.distance, b.width, b.mean
+                        ))
+                        .collect::<Vec<_>>(),
+                    medium
+                );
+            }
+            let washed = usize::from(washed_out(cues.saturation));
+            let band = usize::from(!cues.bands.is_empty());
+            if is_attack(&stem) {
+                attacks += 1;
+                attacks_flagged += usize::from(medium.is_some());
+                attacks_washed += washed;
+                attacks_band += band;
+            } else {
+                bona += 1;
+                bona_band += band;
+                bona_washed += washed;
+                if cues.saturation >= GREY_MAX {
+                    min_bona_saturation = min_bona_saturation.min(cues.saturation);
+                }
+                if medium.is_some() {
+                    bona_flagged += 1;
+                    flagged_bona_names.push(stem.to_string());
+                }
+            }
+        }
+    }
+    let ms = sorted_ms(times);
+    println!("\n## Single-frame print / screen cues\n");
+    println!("| images | flagged | washed-out colour | a border band |");
+    println!("|---|---|---|---|");
+    println!("| attacks: {attacks} | {attacks_flagged} | {attacks_washed} | {attacks_band} |");
+    println!(
+        "| bona fide: {bona} | {bona_flagged} {flagged_bona_names:?} | {bona_washed} | {bona_band} |"
+    );
+    println!(
+        "\nLowest saturation of a bona fide colour face: {min_bona_saturation:.1} (washed out below {WASHED_OUT_MAX}); {no_face} images without a face."
+    );
+    println!(
+        "\nCues per image (face found): median {:.1} ms, p95 {:.1} ms.",
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95)
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_attack;
+
+    #[test]
+    fn attack_names() {
+        assert!(is_attack("silentface_image_F1"));
+        assert!(!is_attack("silentface_image_T1"));
+        assert!(!is_attack("img_F"));
+        assert!(!is_attack("img3"));
+    }
+}
