@@ -17,6 +17,8 @@
 //!    below [`MOIRE_MAX`] (`screen_pattern`). JPEG's 8-pixel block lattice is excluded.
 //!    **Print / screen in view** ([`crate::presentation`]): washed-out colour together with
 //!    the medium's border band in at least two frames (`printed_photo`, `screen_display`).
+//!    Washed-out colour alone (median over frames) proves nothing, but it withholds a live
+//!    decision: insufficient evidence (`washed_out_colour`), capture again.
 //! 5. **Planar vs 3-D motion**: a printed photo or a screen moves as a plane, so one
 //!    homography explains every point of it; a real head shows parallax (the nose moves
 //!    against the cheeks, brow and chin). YuNet's five points are too noisy for this on their
@@ -214,7 +216,8 @@ pub struct LivenessVerdict {
     /// Machine-readable reasons: `capture_span_exceeded`, `identical_frames`,
     /// `identity_mismatch`, `id_mismatch`, `screen_pattern`, `printed_photo`,
     /// `screen_display`, `planar_motion`,
-    /// `too_little_motion`, `weak_parallax`, `untrackable`; for a live decision `parallax_3d`
+    /// `too_little_motion`, `weak_parallax`, `untrackable`, `washed_out_colour`; for a live
+    /// decision `parallax_3d`
     /// and/or `blink`.
     pub reasons: Vec<String>,
     /// The measurements.
@@ -385,6 +388,15 @@ pub fn assess(
         reasons.push("weak_parallax".into());
         Decision::InsufficientEvidence
     };
+    // Live evidence from a face whose colours are washed out, as a print's or a screen's
+    // are, without the medium's border in view: not proof of an attack, so capture again.
+    if decision == Decision::Live && crate::presentation::washed_out(s.face_saturation) {
+        return LivenessVerdict {
+            decision: Decision::InsufficientEvidence,
+            reasons: vec!["washed_out_colour".into()],
+            signals: s,
+        };
+    }
     LivenessVerdict {
         decision,
         reasons,

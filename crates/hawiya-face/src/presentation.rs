@@ -149,15 +149,36 @@ pub fn face_saturation(img: &RgbImage, face: &Face) -> f32 {
 /// heights away, on either side; each band is what lies between.
 pub fn border_bands(img: &RgbImage, face: &Face) -> Vec<Band> {
     let fh = face.height();
-    if fh < 24.0 {
+    if fh < 40.0 {
+        return Vec::new();
+    }
+    // Only the face's surroundings matter (bands up to 1.7 face heights out): crop to the
+    // box widened by two face heights, so the cost does not grow with the frame.
+    let clip = |v: f32, hi: u32| (v.max(0.0) as u32).min(hi);
+    let margin = 2.0 * fh;
+    let (x0, y0) = (
+        clip(face.bbox[0] - margin, img.width()),
+        clip(face.bbox[1] - margin, img.height()),
+    );
+    let (x1, y1) = (
+        clip(face.bbox[2] + margin, img.width()),
+        clip(face.bbox[3] + margin, img.height()),
+    );
+    if x1 <= x0 || y1 <= y0 {
         return Vec::new();
     }
     let s = FACE_PX / fh;
     let (w, h) = (
-        ((img.width() as f32 * s).round() as u32).clamp(1, 4000),
-        ((img.height() as f32 * s).round() as u32).clamp(1, 4000),
+        (((x1 - x0) as f32 * s).round() as u32).max(1),
+        (((y1 - y0) as f32 * s).round() as u32).max(1),
     );
-    let grey = imageops::grayscale(&imageops::resize(img, w, h, imageops::FilterType::Triangle));
+    let view = imageops::crop_imm(img, x0, y0, x1 - x0, y1 - y0).to_image();
+    let grey = imageops::grayscale(&imageops::resize(
+        &view,
+        w,
+        h,
+        imageops::FilterType::Triangle,
+    ));
     let edges = canny(&grey, 20.0, 50.0);
     let smooth = gaussian_blur_f32(&grey, 1.0);
     let lines = detect_lines(
@@ -167,7 +188,12 @@ pub fn border_bands(img: &RgbImage, face: &Face) -> Vec<Band> {
             suppression_radius: 2,
         },
     );
-    let b = face.bbox.map(|v| v * s);
+    let b = [
+        (face.bbox[0] - x0 as f32) * s,
+        (face.bbox[1] - y0 as f32) * s,
+        (face.bbox[2] - x0 as f32) * s,
+        (face.bbox[3] - y0 as f32) * s,
+    ];
     let centre = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
     let (face_w, face_h) = (b[2] - b[0], b[3] - b[1]);
     lines

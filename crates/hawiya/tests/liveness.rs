@@ -18,11 +18,16 @@ fn testdata(path: &str) -> String {
 
 /// Three base64 frames of `kind` from `SOURCE`.
 fn frames(s: &Server, kind: &str, seed: u64) -> [String; 3] {
+    frames_of(s, SOURCE, kind, seed)
+}
+
+/// Three base64 frames of `kind` from the face photo `face` (under `testdata/`).
+fn frames_of(s: &Server, face: &str, kind: &str, seed: u64) -> [String; 3] {
     let dir = tempfile::tempdir().unwrap();
     let out = s.cli(&[
         "synth-frames",
         "--face",
-        &testdata(SOURCE),
+        &testdata(face),
         "--other",
         &testdata(OTHER_PERSON),
         "--kind",
@@ -198,6 +203,31 @@ fn real_print_and_screen_captures_are_named() {
         assert!(codes(&r).contains(&6601), "{file}: {}", r.text);
         assert_eq!(r.body["services"]["spoofing"]["fake"], true);
     }
+    // The print's face turned in 3-D (as a video of it would be), its paper edge cropped
+    // away: the washed-out colour alone withholds the live decision.
+    let f1 = "faces/spoof/silentface_image_F1.jpg";
+    let r = s.post(
+        "/v1/ocr/liveness/multi",
+        &key,
+        &body(
+            &frames_of(&s, f1, "live", 1),
+            json!({"image": testdata_b64(f1)}),
+        ),
+    );
+    let d = r.ok_data();
+    assert_eq!(
+        d["liveness"]["decision"], "insufficient_evidence",
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        d["liveness"]["reasons"],
+        json!(["washed_out_colour"]),
+        "{}",
+        r.text
+    );
+    assert_eq!(codes(&r), vec![6602], "{}", r.text);
+    assert_eq!(r.body["services"]["liveness"], false);
     // The live capture of the tablet's subject, same camera, same handling: no medium.
     let file = "faces/spoof/silentface_image_T1.jpg";
     let r = s.post(

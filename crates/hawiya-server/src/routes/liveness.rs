@@ -206,7 +206,9 @@ fn reason_code(reason: &str) -> Option<ErrorCode> {
         "screen_pattern" | "printed_photo" | "screen_display" | "planar_motion" => {
             codes::LIVENESS_SPOOF
         }
-        "too_little_motion" | "weak_parallax" | "untrackable" => codes::LIVENESS_INSUFFICIENT,
+        "too_little_motion" | "weak_parallax" | "untrackable" | "washed_out_colour" => {
+            codes::LIVENESS_INSUFFICIENT
+        }
         _ => return None,
     })
 }
