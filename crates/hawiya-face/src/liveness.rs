@@ -60,7 +60,7 @@
 
 use crate::align::cosine;
 use crate::mesh::{Mesh, NOSE};
-use crate::presentation::{Cues, Medium};
+use crate::presentation::{majority_medium, Cues};
 use crate::yunet::Face;
 use image::RgbImage;
 
@@ -303,15 +303,8 @@ pub fn assess(
     let mut saturation: Vec<f32> = cues.iter().map(|c| c.saturation).collect();
     saturation.sort_by(f32::total_cmp);
     s.face_saturation = saturation[1];
-    let media: Vec<Medium> = cues.iter().filter_map(Cues::medium).collect();
-    s.presentation_frames = media.len();
-    if media.len() >= 2 {
-        let screens = media.iter().filter(|m| **m == Medium::Screen).count();
-        let medium = if 2 * screens >= media.len() {
-            Medium::Screen
-        } else {
-            Medium::Print
-        };
+    s.presentation_frames = cues.iter().filter(|c| c.medium().is_some()).count();
+    if let Some(medium) = majority_medium(&cues) {
         reasons.push(medium.reason().into());
     }
 

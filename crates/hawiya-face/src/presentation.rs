@@ -108,6 +108,21 @@ impl Cues {
     }
 }
 
+/// The medium seen in at least two of the frames' cues (a screen when screens are at least
+/// half of them), or `None`.
+pub fn majority_medium(cues: &[Cues]) -> Option<Medium> {
+    let media: Vec<Medium> = cues.iter().filter_map(Cues::medium).collect();
+    if media.len() < 2 {
+        return None;
+    }
+    let screens = media.iter().filter(|m| **m == Medium::Screen).count();
+    Some(if 2 * screens >= media.len() {
+        Medium::Screen
+    } else {
+        Medium::Print
+    })
+}
+
 /// Whether a face box's mean saturation is washed out (and not grey).
 pub fn washed_out(saturation: f32) -> bool {
     (GREY_MAX..WASHED_OUT_MAX).contains(&saturation)
@@ -432,5 +447,36 @@ mod tests {
         let plain = Cues::measure(&scene(false, [200, 180, 170]), &face);
         assert!(plain.bands.is_empty(), "{plain:?}");
         assert_eq!(plain.medium(), None);
+    }
+
+    #[test]
+    fn two_frames_of_three_decide_the_medium() {
+        let band = |mean| Band {
+            angle_deg: 0.0,
+            distance: 1.0,
+            width: 0.1,
+            mean,
+        };
+        let seen = |mean: Option<f32>| Cues {
+            saturation: 40.0,
+            bands: mean.map(band).into_iter().collect(),
+        };
+        let (paper, bezel, none) = (Some(200.0), Some(30.0), None);
+        assert_eq!(
+            majority_medium(&[seen(paper), seen(none), seen(none)]),
+            None
+        );
+        assert_eq!(
+            majority_medium(&[seen(paper), seen(paper), seen(none)]),
+            Some(Medium::Print)
+        );
+        assert_eq!(
+            majority_medium(&[seen(paper), seen(bezel), seen(none)]),
+            Some(Medium::Screen)
+        );
+        assert_eq!(
+            majority_medium(&[seen(paper), seen(paper), seen(bezel)]),
+            Some(Medium::Print)
+        );
     }
 }
