@@ -28,8 +28,11 @@
 //!    nose, and measures how far the nose points stray from it. The largest value over the
 //!    pairs, in eye distances, is the *parallax*: ≥ [`PARALLAX_MIN`] is 3-D evidence
 //!    (`parallax_3d`, live). Otherwise, if the tracked face moved by at least [`MOTION_MIN`]
-//!    eye distances (median over the outer points, largest pair) and the parallax stays below
-//!    [`PLANAR_MAX`], the face moved like a plane (`planar_motion`, not live); between
+//!    eye distances (median over the outer points, largest pair), the parallax stays below
+//!    [`PLANAR_MAX`] and the face plane visibly turned in depth ([`TURN_MIN`]), the face
+//!    moved like a plane (`planar_motion`, not live); without that turn the motion was in
+//!    the image plane, or the camera itself turned (a shaking hand), which shows no depth
+//!    either way (`in_plane_motion`, insufficient evidence); between
 //!    [`PLANAR_MAX`] and [`PARALLAX_MIN`] the evidence is too weak either way
 //!    (`weak_parallax`); if the landmarks barely moved there is nothing to tell
 //!    (`too_little_motion`), and if no pair could be tracked (flat, tiny faces) neither
@@ -87,6 +90,15 @@ pub const PLANAR_MAX: f32 = 0.02;
 /// parallax has moved enough to call it planar. Calibration seeds 0-3: still heads move
 /// ≤ 0.039 and re-sent stills ≤ 0.002; held prints ≥ 0.087, screens ≥ 0.12.
 pub const MOTION_MIN: f32 = 0.05;
+/// Plane turn ([`Tracking::turn`], largest pair), in eye distances, that a face moving
+/// without parallax must show to be called planar. A camera turning about its own centre
+/// (a shaking hand) moves a still head like a plane, with no parallax; only a face plane
+/// seen turning in depth, which would have shown parallax had it been a head, is evidence
+/// of a print or a screen. Calibration seeds 0-3: still heads filmed by a shaking camera
+/// (`shaky-still`) reach 0.0067, and the two live heads that had been called planar (they
+/// moved but hardly turned) 0.0045; 95 % of the prints and screens that move without
+/// parallax exceed 0.0106 (the lowest 0.0048; below the threshold they are undecided).
+pub const TURN_MIN: f32 = 0.009;
 /// Smallest ratio of tracked parallax to tracked motion, in the pair with the largest
 /// parallax, for that parallax to count as 3-D. Tracking noise grows with the motion (patches
 /// are matched by translation only, and a plane turned or scaled deforms them), so a print
@@ -182,6 +194,9 @@ pub struct Signals {
     /// Largest over the pairs of the tracked face motion, in eye distances
     /// ([`Tracking::motion`]); `None` when no pair could be tracked.
     pub tracked_motion: Option<f32>,
+    /// Largest over the pairs of the face plane's turn in depth ([`Tracking::turn`]), in eye
+    /// distances; `None` when no pair could be tracked.
+    pub plane_turn: Option<f32>,
     /// Tracked parallax over tracked motion in the pair with the largest parallax; `None`
     /// when no pair could be tracked.
     pub parallax_per_motion: Option<f32>,
@@ -216,7 +231,8 @@ pub struct LivenessVerdict {
     /// Machine-readable reasons: `capture_span_exceeded`, `identical_frames`,
     /// `identity_mismatch`, `id_mismatch`, `screen_pattern`, `printed_photo`,
     /// `screen_display`, `planar_motion`,
-    /// `too_little_motion`, `weak_parallax`, `untrackable`, `washed_out_colour`; for a live
+    /// `too_little_motion`, `in_plane_motion`, `weak_parallax`, `untrackable`,
+    /// `washed_out_colour`; for a live
     /// decision `parallax_3d`
     /// and/or `blink`.
     pub reasons: Vec<String>,
@@ -329,6 +345,7 @@ pub fn assess(
                 s.parallax_per_motion = Some(t.parallax / t.motion.max(1e-6));
             }
             s.tracked_motion = Some(s.tracked_motion.unwrap_or(0.0).max(t.motion));
+            s.plane_turn = Some(s.plane_turn.unwrap_or(0.0).max(t.turn));
         }
         if let Some(p) = meshes.as_ref().and_then(|m| mesh_parallax(m[i], m[j], iod)) {
             s.mesh_parallax = Some(s.mesh_parallax.unwrap_or(0.0).max(p));
@@ -356,7 +373,8 @@ pub fn assess(
     let mesh_agrees = s.mesh_parallax.is_none_or(|m| m >= MESH_PARALLAX_MIN);
     let adds_up = s.parallax_closure.is_none_or(|c| c <= CLOSURE_MAX);
     let moved = s.tracked_motion >= Some(MOTION_MIN);
-    let planar = moved && s.tracked_parallax.is_some_and(|t| t < PLANAR_MAX);
+    let flat = moved && s.tracked_parallax.is_some_and(|t| t < PLANAR_MAX);
+    let planar = flat && s.plane_turn >= Some(TURN_MIN);
     let decision = if !reasons.is_empty() {
         Decision::NotLive
     } else if tracked_3d && mesh_agrees && adds_up {
@@ -376,6 +394,9 @@ pub fn assess(
         Decision::InsufficientEvidence
     } else if !moved {
         reasons.push("too_little_motion".into());
+        Decision::InsufficientEvidence
+    } else if flat {
+        reasons.push("in_plane_motion".into());
         Decision::InsufficientEvidence
     } else {
         reasons.push("weak_parallax".into());
@@ -562,6 +583,11 @@ pub struct Tracking {
     pub motion: f32,
     /// Mean nose residual vector (where the nose is minus where the homography puts it).
     pub shift: [f32; 2],
+    /// Median distance, over the outer points, between where the face's homography and the
+    /// nearest similarity (shift, roll, scale) put them: the foreshortening of a face plane
+    /// turned in depth. Motion in the image plane, and a camera turning about its own centre
+    /// (hand shake), leave it near zero.
+    pub turn: f32,
 }
 
 /// Patch-tracking parallax and motion between two frames, in eye distances of `li`.
@@ -672,11 +698,35 @@ pub fn tracked_parallax(
         .fold([0f32; 2], |acc, r| [acc[0] + r[0] / n, acc[1] + r[1] / n]);
     let mut moved: Vec<f32> = src.iter().zip(&dst).map(|(a, b)| dist(*a, *b)).collect();
     moved.sort_by(f32::total_cmp);
+    let turn = plane_turn(&h, &src);
     Some(Tracking {
         parallax: res[res.len() / 2],
         motion: moved[moved.len() / 2] / iod,
         shift,
+        turn: turn / iod,
     })
+}
+
+/// Median distance, over `points`, between where the homography `h` and the similarity
+/// nearest to it (fitted to `h`'s images of `points`) put them, in pixels: how far `h`
+/// departs from a shift, roll and scale. A plane turned in depth foreshortens; motion in the
+/// image plane, or a camera turning about its own centre, leaves (nearly) zero.
+fn plane_turn(h: &[f64; 9], points: &[[f32; 2]]) -> f32 {
+    let mapped: Vec<[f32; 2]> = points.iter().map(|p| apply_h(h, *p)).collect();
+    let sim = crate::align::similarity(points, &mapped);
+    let mut off: Vec<f32> = points
+        .iter()
+        .zip(&mapped)
+        .map(|(p, q)| {
+            let s = [
+                sim[0][0] * p[0] + sim[0][1] * p[1] + sim[0][2],
+                sim[1][0] * p[0] + sim[1][1] * p[1] + sim[1][2],
+            ];
+            dist(s, *q)
+        })
+        .collect();
+    off.sort_by(f32::total_cmp);
+    off.get(off.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// A least-squares homography refitted without the quarter of the points it fits worst:
@@ -1160,5 +1210,23 @@ mod tests {
         let b = moire_score(&grid, &face);
         assert!(a < MOIRE_MAX, "{a}");
         assert!(b > MOIRE_MAX, "{b}");
+    }
+
+    #[test]
+    fn a_turned_plane_departs_from_a_similarity_a_shifted_one_does_not() {
+        let grid: Vec<[f32; 2]> = (0..49)
+            .map(|k| [100.0 + 20.0 * (k % 7) as f32, 100.0 + 20.0 * (k / 7) as f32])
+            .collect();
+        // Shift, roll and scale: no turn.
+        let (c, s) = (0.05f64.cos() * 1.03, 0.05f64.sin() * 1.03);
+        let similar = [c, -s, 12.0, s, c, -7.0, 0.0, 0.0, 1.0];
+        assert!(plane_turn(&similar, &grid) < 1e-3);
+        // Foreshortened along x with perspective: a plane turned in depth.
+        let turned = [0.97, 0.0, 5.0, 0.0, 1.0, 0.0, 2e-4, 0.0, 1.0];
+        assert!(
+            plane_turn(&turned, &grid) > 0.5,
+            "{}",
+            plane_turn(&turned, &grid)
+        );
     }
 }

@@ -8,6 +8,10 @@
 //!   per-pixel inverse warping of a small 3-D head rotation (yaw/pitch 2–6° either way,
 //!   roll up to 3°, a few pixels of translation, ±3 % scale). Points at different depths
 //!   move differently: the nose shifts against the eyes and mouth corners (parallax).
+//! * [`TripleKind::StillBlink`]: a head turning under 1° that blinks in one frame.
+//! * [`TripleKind::ShakyStill`]: a head turning under 1°, no blink, filmed by a shaking
+//!   hand: the camera itself turns by 0.3-1° between frames, which moves the whole image
+//!   without parallax.
 //! * [`TripleKind::PlanarPhoto`]: a printed photo held in front of the camera; each frame is
 //!   the print under its own homography (a tilted plane seen in perspective), with a paper
 //!   border and a room behind it. All points move as one plane.
@@ -46,6 +50,9 @@ pub enum TripleKind {
     Live,
     /// A real head held almost still (turns under 1°) that blinks in one frame.
     StillBlink,
+    /// A real head held almost still, no blink, filmed by a hand that shakes: the camera
+    /// itself turns by 0.3-1° between frames.
+    ShakyStill,
     /// A printed photo moved in front of the camera.
     PlanarPhoto,
     /// A photo shown on a screen and moved.
@@ -58,9 +65,10 @@ pub enum TripleKind {
 
 impl TripleKind {
     /// Every kind.
-    pub const ALL: [TripleKind; 6] = [
+    pub const ALL: [TripleKind; 7] = [
         TripleKind::Live,
         TripleKind::StillBlink,
+        TripleKind::ShakyStill,
         TripleKind::PlanarPhoto,
         TripleKind::ScreenReplay,
         TripleKind::Identical,
@@ -72,6 +80,7 @@ impl TripleKind {
         match self {
             TripleKind::Live => "live",
             TripleKind::StillBlink => "still-blink",
+            TripleKind::ShakyStill => "shaky-still",
             TripleKind::PlanarPhoto => "planar-photo",
             TripleKind::ScreenReplay => "screen-replay",
             TripleKind::Identical => "identical",
@@ -81,7 +90,10 @@ impl TripleKind {
 
     /// Whether the kind is a presentation attack.
     pub fn is_attack(self) -> bool {
-        !matches!(self, TripleKind::Live | TripleKind::StillBlink)
+        !matches!(
+            self,
+            TripleKind::Live | TripleKind::StillBlink | TripleKind::ShakyStill
+        )
     }
 }
 
@@ -131,6 +143,10 @@ pub fn frame_triple(
                 live_frame(&base, &bg, closure, motion, &mut rng)
             })
         }
+        TripleKind::ShakyStill => std::array::from_fn(|_| {
+            let frame = live_frame(&base, &bg, 0.0, STILL_MOTION, &mut rng);
+            camera_turn(&frame, &mut rng)
+        }),
         TripleKind::PlanarPhoto => {
             let room = Background::draw(&mut rng);
             std::array::from_fn(|_| planar_frame(&base, &room, false, &mut rng))
@@ -317,6 +333,28 @@ fn bilinear_u8(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
         let bot = c[k] as f32 * (1.0 - fx) + d[k] as f32 * fx;
         top * (1.0 - fy) + bot * fy
     })
+}
+
+/// `frame` as seen after the camera itself turned about its own centre by a small random
+/// rotation (0.3-1° of yaw and pitch, up to 0.5° of roll; focal length 0.8-1.2 frame
+/// widths): the homography `K R K⁻¹`, which moves every scene point alike whatever its
+/// depth, so it adds motion but no parallax.
+fn camera_turn(frame: &RgbImage, rng: &mut Rng) -> RgbImage {
+    let yaw = signed(rng, 0.3, 1.0).to_radians();
+    let pitch = signed(rng, 0.3, 1.0).to_radians();
+    let roll = rng.range_f32(-0.5, 0.5).to_radians();
+    let f = rng.range_f32(0.8, 1.2) * FRAME_W as f32;
+    let r = rotation(yaw, pitch, roll);
+    let c = [FRAME_W as f32 / 2.0, FRAME_H as f32 / 2.0];
+    let mut out = RgbImage::new(FRAME_W, FRAME_H);
+    for (x, y, px) in out.enumerate_pixels_mut() {
+        let ray = [(x as f32 - c[0]) / f, (y as f32 - c[1]) / f, 1.0];
+        // The source ray is the output ray turned back (R transposed).
+        let s: [f32; 3] = std::array::from_fn(|i| (0..3).map(|k| r[k][i] * ray[k]).sum());
+        let v = bilinear_u8(frame, c[0] + f * s[0] / s[2], c[1] + f * s[1] / s[2]);
+        *px = Rgb(v.map(|v| v.round().clamp(0.0, 255.0) as u8));
+    }
+    out
 }
 
 /// Symmetric random value with magnitude in `[lo, hi)`.

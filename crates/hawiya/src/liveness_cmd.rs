@@ -296,6 +296,7 @@ pub fn bench(config: &hawiya_server::Config, args: &LivenessBenchArgs) -> anyhow
                     ("landmark motion", s.motion),
                     ("tracked motion", s.tracked_motion.unwrap_or(-1.0)),
                     ("parallax per motion", s.parallax_per_motion.unwrap_or(-1.0)),
+                    ("plane turn", s.plane_turn.unwrap_or(-1.0)),
                     ("parallax closure", s.parallax_closure.unwrap_or(-1.0)),
                     ("screen pattern", s.moire),
                     ("face saturation", s.face_saturation),

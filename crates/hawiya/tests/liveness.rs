@@ -291,6 +291,31 @@ fn still_frames_with_noise_are_insufficient_evidence() {
     assert_eq!(codes(&r), vec![6602]);
     assert_eq!(r.body["services"]["liveness"], false);
     assert!(r.body["services"]["spoofing"].is_null());
+
+    // A still head filmed by a shaking hand: the whole image moves, without parallax and
+    // without the face plane turning in depth. Not evidence of a print: capture again.
+    let r = s.post(
+        "/v1/ocr/liveness/multi",
+        &key,
+        &body(
+            &frames(&s, "shaky-still", 2),
+            json!({"image": testdata_b64(SAME_PERSON)}),
+        ),
+    );
+    let d = r.ok_data();
+    assert_eq!(
+        d["liveness"]["reasons"],
+        json!(["in_plane_motion"]),
+        "{}",
+        r.text
+    );
+    assert!(
+        d["liveness"]["signals"]["motion"].as_f64() >= Some(0.05),
+        "{}",
+        r.text
+    );
+    assert_eq!(codes(&r), vec![6602]);
+    assert!(r.body["services"]["spoofing"].is_null());
 }
 
 #[test]

@@ -76,6 +76,10 @@ pub struct LivenessSignals {
     /// The parallax over the motion of the frame pair it was measured on (`null`:
     /// untrackable); below 0.25 it is not 3-D evidence (tracking noise grows with motion).
     pub parallax_per_motion: Option<f32>,
+    /// How far the face plane turned in depth (departure of its motion from a shift, roll
+    /// and scale), in eye distances (`null`: untrackable); a face moving without parallax
+    /// is planar only from 0.009 (a shaking camera moves a still head without it).
+    pub plane_turn: Option<f32>,
     /// The same parallax measured on the 468-point face mesh (`null`: no mesh).
     pub mesh_parallax: Option<f32>,
     /// How far the three pairs' parallax is from adding up like a rigid head's (`null`:
@@ -206,9 +210,8 @@ fn reason_code(reason: &str) -> Option<ErrorCode> {
         "screen_pattern" | "printed_photo" | "screen_display" | "planar_motion" => {
             codes::LIVENESS_SPOOF
         }
-        "too_little_motion" | "weak_parallax" | "untrackable" | "washed_out_colour" => {
-            codes::LIVENESS_INSUFFICIENT
-        }
+        "too_little_motion" | "in_plane_motion" | "weak_parallax" | "untrackable"
+        | "washed_out_colour" => codes::LIVENESS_INSUFFICIENT,
         _ => return None,
     })
 }
@@ -366,6 +369,7 @@ pub async fn liveness_multi(
                 parallax: s.tracked_parallax,
                 motion: s.tracked_motion,
                 parallax_per_motion: s.parallax_per_motion,
+                plane_turn: s.plane_turn,
                 mesh_parallax: s.mesh_parallax,
                 parallax_closure: s.parallax_closure,
                 eye_closure: s.eye_closure,
