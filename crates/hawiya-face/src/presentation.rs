@@ -16,8 +16,8 @@
 //! A dark band (a bezel) makes the medium a screen, a light one paper.
 //!
 //! **Measured on few samples** (`hawiya bench presentation`): the thresholds separate the
-//! only real attack captures available (a print and a tablet) from 65 colour photos of
-//! real people; they are not a validated operating point.
+//! only real attack captures available (a print and a tablet) from 64 colour photos and 40
+//! grey crops of real people; they are not a validated operating point.
 
 use crate::yunet::Face;
 use image::{imageops, GrayImage, RgbImage};
