@@ -58,6 +58,14 @@ pub fn similarity(src: &[[f32; 2]], dst: &[[f32; 2]]) -> [[f32; 3]; 2] {
     ]
 }
 
+/// The point `p` under the 2×3 affine map `m` (as [`similarity`] returns it).
+pub fn apply_affine(m: &[[f32; 3]; 2], p: [f32; 2]) -> [f32; 2] {
+    [
+        m[0][0] * p[0] + m[0][1] * p[1] + m[0][2],
+        m[1][0] * p[0] + m[1][1] * p[1] + m[1][2],
+    ]
+}
+
 /// Inverse of an affine 2×3 matrix, or `None` if it is singular.
 pub fn invert_affine(m: &[[f32; 3]; 2]) -> Option<[[f64; 3]; 2]> {
     let [[a, b, c], [d, e, f]] = m.map(|r| r.map(|v| v as f64));
@@ -177,13 +185,6 @@ mod tests {
     use super::*;
     use image::Rgb;
 
-    fn apply(m: &[[f32; 3]; 2], p: [f32; 2]) -> [f32; 2] {
-        [
-            m[0][0] * p[0] + m[0][1] * p[1] + m[0][2],
-            m[1][0] * p[0] + m[1][1] * p[1] + m[1][2],
-        ]
-    }
-
     fn pattern(w: u32, h: u32) -> RgbImage {
         RgbImage::from_fn(w, h, |x, y| {
             Rgb([
@@ -216,7 +217,7 @@ mod tests {
         // And the inverse direction maps dst back onto the template.
         let back = similarity(&dst, &src);
         for (p, q) in dst.iter().zip(src.iter()) {
-            let r = apply(&back, *p);
+            let r = apply_affine(&back, *p);
             assert!((r[0] - q[0]).abs() < 1e-3 && (r[1] - q[1]).abs() < 1e-3);
         }
     }
@@ -247,7 +248,7 @@ mod tests {
             src.iter()
                 .zip(dst.iter())
                 .map(|(p, d)| {
-                    let r = apply(m, *p);
+                    let r = apply_affine(m, *p);
                     ((r[0] - d[0]) as f64).powi(2) + ((r[1] - d[1]) as f64).powi(2)
                 })
                 .sum()

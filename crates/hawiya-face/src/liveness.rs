@@ -61,7 +61,7 @@
 //! model turned by 2–6°, prints and screens under homographies) from a handful of real
 //! photos; they are a starting point, not a validated operating point.
 
-use crate::align::cosine;
+use crate::align::{apply_affine, cosine};
 use crate::mesh::{Mesh, NOSE};
 use crate::presentation::{majority_medium, Cues};
 use crate::yunet::Face;
@@ -230,11 +230,9 @@ pub struct LivenessVerdict {
     pub decision: Decision,
     /// Machine-readable reasons: `capture_span_exceeded`, `identical_frames`,
     /// `identity_mismatch`, `id_mismatch`, `screen_pattern`, `printed_photo`,
-    /// `screen_display`, `planar_motion`,
-    /// `too_little_motion`, `in_plane_motion`, `weak_parallax`, `untrackable`,
-    /// `washed_out_colour`; for a live
-    /// decision `parallax_3d`
-    /// and/or `blink`.
+    /// `screen_display`, `planar_motion`, `too_little_motion`, `in_plane_motion`,
+    /// `weak_parallax`, `untrackable`, `washed_out_colour`; for a live decision
+    /// `parallax_3d` and/or `blink`.
     pub reasons: Vec<String>,
     /// The measurements.
     pub signals: Signals,
@@ -302,12 +300,12 @@ pub fn assess(
     }
 
     // 4. Screen / print pattern.
-    let mut moire: Vec<f32> = frames
-        .iter()
-        .map(|f| moire_score(&f.image, &f.face))
-        .collect();
-    moire.sort_by(f32::total_cmp);
-    s.moire = moire[1];
+    s.moire = median(
+        frames
+            .iter()
+            .map(|f| moire_score(&f.image, &f.face))
+            .collect(),
+    );
     if s.moire > MOIRE_MAX {
         reasons.push("screen_pattern".into());
     }
@@ -316,9 +314,7 @@ pub fn assess(
         .iter()
         .map(|f| Cues::measure(&f.image, &f.face))
         .collect();
-    let mut saturation: Vec<f32> = cues.iter().map(|c| c.saturation).collect();
-    saturation.sort_by(f32::total_cmp);
-    s.face_saturation = saturation[1];
+    s.face_saturation = median(cues.iter().map(|c| c.saturation).collect());
     s.presentation_frames = cues.iter().filter(|c| c.medium().is_some()).count();
     if let Some(medium) = majority_medium(&cues) {
         reasons.push(medium.reason().into());
@@ -404,13 +400,15 @@ pub fn assess(
     };
     // Live evidence from a face whose colours are washed out, as a print's or a screen's
     // are, without the medium's border in view: not proof of an attack, so capture again.
-    if decision == Decision::Live && crate::presentation::washed_out(s.face_saturation) {
-        return LivenessVerdict {
-            decision: Decision::InsufficientEvidence,
-            reasons: vec!["washed_out_colour".into()],
-            signals: s,
+    let (decision, reasons) =
+        if decision == Decision::Live && crate::presentation::washed_out(s.face_saturation) {
+            (
+                Decision::InsufficientEvidence,
+                vec!["washed_out_colour".into()],
+            )
+        } else {
+            (decision, reasons)
         };
-    }
     LivenessVerdict {
         decision,
         reasons,
@@ -424,6 +422,12 @@ fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
 
 fn eye_dist(lm: &[[f32; 2]; 5]) -> f32 {
     dist(lm[0], lm[1])
+}
+
+/// The middle value (the upper one of an even count), 0 for none.
+fn median(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// Smallest and largest of non-negative values (`(∞, 0)` for none).
@@ -464,12 +468,8 @@ pub fn mesh_parallax(a: &Mesh, b: &Mesh, iod: f32) -> Option<f32> {
         .map(|k| (a.xy(k), b.xy(k)))
         .unzip();
     let h = homography_lsq(&src, &dst)?;
-    let mut res: Vec<f32> = NOSE
-        .iter()
-        .map(|&k| dist(apply_h(&h, a.xy(k)), b.xy(k)))
-        .collect();
-    res.sort_by(f32::total_cmp);
-    Some(res[res.len() / 2] / iod)
+    let res = NOSE.iter().map(|&k| dist(apply_h(&h, a.xy(k)), b.xy(k)));
+    Some(median(res.collect()) / iod)
 }
 
 /// Distance between the nose of `b` and where the homography taking the four non-nose
@@ -617,12 +617,7 @@ pub fn tracked_parallax(
         return None;
     }
     let sim = crate::align::similarity(li, lj);
-    let predict = |p: [f32; 2]| {
-        [
-            sim[0][0] * p[0] + sim[0][1] * p[1] + sim[0][2],
-            sim[1][0] * p[0] + sim[1][1] * p[1] + sim[1][2],
-        ]
-    };
+    let predict = |p: [f32; 2]| apply_affine(&sim, p);
     let ex = [(li[1][0] - li[0][0]) / iod, (li[1][1] - li[0][1]) / iod];
     let ey = [-ex[1], ex[0]];
     let mid = [(li[0][0] + li[1][0]) / 2.0, (li[0][1] + li[1][1]) / 2.0];
@@ -690,20 +685,15 @@ pub fn tracked_parallax(
             [(b[0] - p[0]) / iod, (b[1] - p[1]) / iod]
         })
         .collect();
-    let mut res: Vec<f32> = resid.iter().map(|r| r[0].hypot(r[1])).collect();
-    res.sort_by(f32::total_cmp);
     let n = resid.len() as f32;
     let shift = resid
         .iter()
         .fold([0f32; 2], |acc, r| [acc[0] + r[0] / n, acc[1] + r[1] / n]);
-    let mut moved: Vec<f32> = src.iter().zip(&dst).map(|(a, b)| dist(*a, *b)).collect();
-    moved.sort_by(f32::total_cmp);
-    let turn = plane_turn(&h, &src);
     Some(Tracking {
-        parallax: res[res.len() / 2],
-        motion: moved[moved.len() / 2] / iod,
+        parallax: median(resid.iter().map(|r| r[0].hypot(r[1])).collect()),
+        motion: median(src.iter().zip(&dst).map(|(a, b)| dist(*a, *b)).collect()) / iod,
         shift,
-        turn: turn / iod,
+        turn: plane_turn(&h, &src) / iod,
     })
 }
 
@@ -714,19 +704,13 @@ pub fn tracked_parallax(
 fn plane_turn(h: &[f64; 9], points: &[[f32; 2]]) -> f32 {
     let mapped: Vec<[f32; 2]> = points.iter().map(|p| apply_h(h, *p)).collect();
     let sim = crate::align::similarity(points, &mapped);
-    let mut off: Vec<f32> = points
-        .iter()
-        .zip(&mapped)
-        .map(|(p, q)| {
-            let s = [
-                sim[0][0] * p[0] + sim[0][1] * p[1] + sim[0][2],
-                sim[1][0] * p[0] + sim[1][1] * p[1] + sim[1][2],
-            ];
-            dist(s, *q)
-        })
-        .collect();
-    off.sort_by(f32::total_cmp);
-    off.get(off.len() / 2).copied().unwrap_or(0.0)
+    median(
+        points
+            .iter()
+            .zip(&mapped)
+            .map(|(p, q)| dist(apply_affine(&sim, *p), *q))
+            .collect(),
+    )
 }
 
 /// A least-squares homography refitted without the quarter of the points it fits worst:

@@ -130,15 +130,7 @@ pub fn washed_out(saturation: f32) -> bool {
 
 /// Mean HSV saturation, `(max − min) / max` scaled to 0-255, over the face box.
 pub fn face_saturation(img: &RgbImage, face: &Face) -> f32 {
-    let clip = |v: f32, hi: u32| (v.max(0.0) as u32).min(hi);
-    let [x0, y0] = [
-        clip(face.bbox[0], img.width()),
-        clip(face.bbox[1], img.height()),
-    ];
-    let [x1, y1] = [
-        clip(face.bbox[2], img.width()),
-        clip(face.bbox[3], img.height()),
-    ];
+    let [x0, y0, x1, y1] = pixel_box(img, face, 0.0);
     let (mut sum, mut n) = (0f64, 0u64);
     for y in y0..y1 {
         for x in x0..x1 {
@@ -152,6 +144,18 @@ pub fn face_saturation(img: &RgbImage, face: &Face) -> f32 {
         }
     }
     (sum / n.max(1) as f64) as f32
+}
+
+/// The face box widened by `margin` on every side, in whole pixels clipped to `img`.
+fn pixel_box(img: &RgbImage, face: &Face, margin: f32) -> [u32; 4] {
+    let clip = |v: f32, hi: u32| (v.max(0.0) as u32).min(hi);
+    let [x0, y0, x1, y1] = face.bbox;
+    [
+        clip(x0 - margin, img.width()),
+        clip(y0 - margin, img.height()),
+        clip(x1 + margin, img.width()),
+        clip(y1 + margin, img.height()),
+    ]
 }
 
 /// Bands between two long, straight, parallel edges beside the face.
@@ -169,16 +173,7 @@ pub fn border_bands(img: &RgbImage, face: &Face) -> Vec<Band> {
     }
     // Only the face's surroundings matter (bands up to 1.7 face heights out): crop to the
     // box widened by two face heights, so the cost does not grow with the frame.
-    let clip = |v: f32, hi: u32| (v.max(0.0) as u32).min(hi);
-    let margin = 2.0 * fh;
-    let (x0, y0) = (
-        clip(face.bbox[0] - margin, img.width()),
-        clip(face.bbox[1] - margin, img.height()),
-    );
-    let (x1, y1) = (
-        clip(face.bbox[2] + margin, img.width()),
-        clip(face.bbox[3] + margin, img.height()),
-    );
+    let [x0, y0, x1, y1] = pixel_box(img, face, 2.0 * fh);
     if x1 <= x0 || y1 <= y0 {
         return Vec::new();
     }

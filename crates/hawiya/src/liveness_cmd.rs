@@ -27,7 +27,8 @@ pub struct FramesArgs {
     /// Another person's photo (for `different-person`).
     #[arg(long)]
     pub other: Option<PathBuf>,
-    /// live, still-blink, planar-photo, screen-replay, identical, different-person.
+    /// live, still-blink, shaky-still, planar-photo, screen-replay, identical,
+    /// different-person.
     #[arg(long, default_value = "live")]
     pub kind: String,
     /// Seed; the same seed gives the same frames.
@@ -72,7 +73,10 @@ fn parse_kind(s: &str) -> anyhow::Result<TripleKind> {
     TripleKind::ALL
         .into_iter()
         .find(|k| k.as_str() == s)
-        .with_context(|| format!("unknown kind `{s}`: live, still-blink, planar-photo, screen-replay, identical, different-person"))
+        .with_context(|| {
+            let kinds: Vec<&str> = TripleKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind `{s}`: {}", kinds.join(", "))
+        })
 }
 
 pub fn load_engine(config: &hawiya_server::Config) -> anyhow::Result<FaceEngine> {

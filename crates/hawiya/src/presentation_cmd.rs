@@ -33,12 +33,31 @@ pub fn is_attack(stem: &str) -> bool {
         .is_some_and(|(_, k)| !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// Images of one class (attacks or bona fide) and how many each cue flagged.
+#[derive(Default)]
+struct Count {
+    images: usize,
+    flagged: usize,
+    washed_out: usize,
+    band: usize,
+}
+
+impl Count {
+    /// A table row; `flagged_names` (when given) are listed after the flagged count.
+    fn row(&self, name: &str, flagged_names: Option<&[String]>) -> String {
+        let names = flagged_names.map(|n| format!(" {n:?}")).unwrap_or_default();
+        format!(
+            "| {name}: {} | {}{names} | {} | {} |",
+            self.images, self.flagged, self.washed_out, self.band
+        )
+    }
+}
+
 /// `hawiya bench presentation`.
 pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> anyhow::Result<()> {
     let engine = crate::liveness_cmd::load_engine(config)?;
-    let (mut attacks, mut attacks_flagged, mut bona, mut bona_flagged, mut no_face) =
-        (0, 0, 0, 0, 0);
-    let (mut bona_band, mut bona_washed, mut attacks_washed, mut attacks_band) = (0, 0, 0, 0);
+    let (mut attacks, mut bona) = (Count::default(), Count::default());
+    let mut no_face = 0;
     let mut min_bona_saturation = f32::INFINITY;
     let mut times = Vec::new();
     let mut flagged_bona_names = Vec::new();
@@ -72,22 +91,17 @@ pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> an
                     medium
                 );
             }
-            let washed = usize::from(washed_out(cues.saturation));
-            let band = usize::from(!cues.bands.is_empty());
-            if is_attack(&stem) {
-                attacks += 1;
-                attacks_flagged += usize::from(medium.is_some());
-                attacks_washed += washed;
-                attacks_band += band;
-            } else {
-                bona += 1;
-                bona_band += band;
-                bona_washed += washed;
+            let attack = is_attack(&stem);
+            let count = if attack { &mut attacks } else { &mut bona };
+            count.images += 1;
+            count.flagged += usize::from(medium.is_some());
+            count.washed_out += usize::from(washed_out(cues.saturation));
+            count.band += usize::from(!cues.bands.is_empty());
+            if !attack {
                 if cues.saturation >= GREY_MAX {
                     min_bona_saturation = min_bona_saturation.min(cues.saturation);
                 }
                 if medium.is_some() {
-                    bona_flagged += 1;
                     flagged_bona_names.push(stem.to_string());
                 }
             }
@@ -97,10 +111,8 @@ pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> an
     println!("\n## Single-frame print / screen cues\n");
     println!("| images | flagged | washed-out colour | a border band |");
     println!("|---|---|---|---|");
-    println!("| attacks: {attacks} | {attacks_flagged} | {attacks_washed} | {attacks_band} |");
-    println!(
-        "| bona fide: {bona} | {bona_flagged} {flagged_bona_names:?} | {bona_washed} | {bona_band} |"
-    );
+    println!("{}", attacks.row("attacks", None));
+    println!("{}", bona.row("bona fide", Some(&flagged_bona_names)));
     println!(
         "\nLowest saturation of a bona fide colour face: {min_bona_saturation:.1} (washed out below {WASHED_OUT_MAX}); {no_face} images without a face."
     );
