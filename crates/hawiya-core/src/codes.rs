@@ -136,8 +136,9 @@ codes! {
     // ---- Hawiya additions: liveness findings (6600-6699), reported as validations ----
     /// The frames show a photo or a screen moved as a plane, or a screen pattern.
     LIVENESS_SPOOF = (6601, 422, "Liveness failed: the frames show a photo or a screen, not a live face");
-    /// Nothing failed, but there was too little head movement to decide.
-    LIVENESS_INSUFFICIENT = (6602, 422, "Liveness undecided: too little head movement between the frames; capture again");
+    /// Nothing failed, but the frames do not decide it: too little head movement in depth,
+    /// or washed-out colour.
+    LIVENESS_INSUFFICIENT = (6602, 422, "Liveness undecided: the frames show too little head movement in depth, or washed-out colour; capture again");
     /// The capture times span more than 0.5 s.
     LIVENESS_CAPTURE_SPAN = (6603, 422, "Liveness frames must be captured within 0.5 s");
     /// Two frames are the same picture, or a frame was submitted before.
