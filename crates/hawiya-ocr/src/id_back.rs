@@ -80,6 +80,8 @@ pub enum BackOutcome {
     Back {
         /// The card, rectified to 1012×638 and upright.
         card: RgbImage,
+        /// The card's outline in the photo.
+        quad: crate::card::CardQuad,
         /// The fields read.
         text: Box<BackText>,
     },
@@ -320,6 +322,7 @@ pub fn read_back_photo(
     let text = read_back(&card, id_number, reader)?;
     Ok(BackOutcome::Back {
         card,
+        quad,
         text: Box::new(text),
     })
 }

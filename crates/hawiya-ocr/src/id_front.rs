@@ -391,6 +391,8 @@ pub enum FrontOutcome {
     Front {
         /// The card, rectified to 1012×638 and upright.
         card: RgbImage,
+        /// The card's outline in the photo.
+        quad: crate::card::CardQuad,
         /// The fields read.
         text: Box<FrontText>,
         /// Whether a face was found in the photo area.
@@ -468,6 +470,7 @@ pub fn read_front_photo(
     };
     let text = read_front(&card, id_number, reader)?;
     Ok(FrontOutcome::Front {
+        quad,
         card,
         text: Box::new(text),
         photo_found,

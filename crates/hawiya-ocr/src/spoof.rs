@@ -5,7 +5,9 @@
 //! cue is the mean chroma (max − min of R, G, B) over the card outside the parts a real card
 //! may print in black and white (the front's photo, the back's barcode).
 
+use crate::card::{CardQuad, CARD_H, CARD_W};
 use crate::layout;
+use hawiya_vision::spectrum::{highest_bin, ring_normalised_power, Peak};
 use image::RgbImage;
 
 /// Mean chroma below which a card is taken for a grey copy. Measured on 30 synthetic fronts
@@ -31,12 +33,228 @@ pub fn card_chroma(card: &RgbImage, plain: layout::Roi) -> f32 {
     (sum / n.max(1) as f64) as f32
 }
 
-/// The spoofing reasons found on a rectified card (empty: none); `plain` as in
+/// The spoofing reasons found on a card (empty: none): `photo` is the photo it was found
+/// in with its outline `quad`, `card` the rectified card and `plain` as in
 /// [`card_chroma`].
-pub fn document_spoof_reasons(card: &RgbImage, plain: layout::Roi) -> Vec<String> {
+pub fn document_spoof_reasons(
+    photo: &RgbImage,
+    quad: &CardQuad,
+    card: &RgbImage,
+    plain: layout::Roi,
+) -> Vec<String> {
     let mut reasons = Vec::new();
     if card_chroma(card, plain) < PHOTOCOPY_MAX_CHROMA {
         reasons.push("photocopy".to_string());
     }
+    if common_peak(photo, quad).is_some_and(|p| p.ratio > PATTERN_MIN) {
+        reasons.push("screen_or_print_pattern".to_string());
+    }
+    if !quad.full_frame && frame_sides(photo, quad) >= FRAME_SIDES_MIN {
+        reasons.push("screen_border".to_string());
+    }
     reasons
+}
+
+/// Common spectral peak (see [`common_peak`]) above which the card shows a screen's pixel
+/// grid or a print's halftone (`screen_or_print_pattern`). Synthetic calibration (seed 0,
+/// `hawiya bench document-spoof`): bona fide photos of the generator's cards reach 15.6.
+pub const PATTERN_MIN: f32 = 18.0;
+
+/// Tile grid over the card, in card units (columns × rows).
+const TILE_GRID: (usize, usize) = (7, 4);
+
+/// The ring-normalised spectrum of each tile over the card, in the photo's own pixels
+/// (resampling would add its own patterns), and the tile size `n`: a [`TILE_GRID`] of tile
+/// centres spread over the card, each tile `n`×`n` with `n` 64 when the card is at least
+/// 400 pixels tall in the photo, 32 otherwise; tiles that leave the photo are skipped.
+/// Each bin holds the highest of the R, G and B planes' values (a screen's stripes and a
+/// print's inks are each strongest in one channel).
+fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
+    let corners = quad.corners;
+    let side =
+        |a: usize, b: usize| (corners[a][0] - corners[b][0]).hypot(corners[a][1] - corners[b][1]);
+    let n: usize = if side(1, 2).min(side(3, 0)) >= 400.0 {
+        64
+    } else {
+        32
+    };
+    let Some(to_img) = quad.card_to_image(false) else {
+        return (n, Vec::new());
+    };
+    let (cols, rows) = TILE_GRID;
+    let (w, h) = img.dimensions();
+    let mut spectra = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let u = (c as f32 + 0.5) / cols as f32 * CARD_W as f32;
+            let v = (r as f32 + 0.5) / rows as f32 * CARD_H as f32;
+            let (cx, cy) = to_img * (u, v);
+            let x0 = (cx - n as f32 / 2.0).round();
+            let y0 = (cy - n as f32 / 2.0).round();
+            if x0 < 0.0 || y0 < 0.0 || x0 as u32 + n as u32 > w || y0 as u32 + n as u32 > h {
+                continue;
+            }
+            let (x0, y0) = (x0 as u32, y0 as u32);
+            let plane = |k: [f32; 3]| -> Vec<f32> {
+                (0..n * n)
+                    .map(|i| {
+                        let p = img.get_pixel(x0 + (i % n) as u32, y0 + (i / n) as u32).0;
+                        k[0] * f32::from(p[0]) + k[1] * f32::from(p[1]) + k[2] * f32::from(p[2])
+                    })
+                    .collect()
+            };
+            let mut best: Option<Vec<f32>> = None;
+            for k in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]] {
+                if let Some(s) = ring_normalised_power(&plane(k), n) {
+                    best = Some(match best {
+                        None => s,
+                        Some(b) => b.iter().zip(&s).map(|(a, b)| a.max(*b)).collect(),
+                    });
+                }
+            }
+            spectra.extend(best);
+        }
+    }
+    (n, spectra)
+}
+
+/// A periodic pattern common to the whole card: each tile's spectrum (see
+/// [`tile_spectra`]) is widened by a 3×3 maximum (perspective shifts a lattice's frequency a
+/// little from tile to tile), the median over tiles is taken per bin, and the highest such
+/// median is returned. A screen's pixel grid or a print's halftone lifts the same bin in
+/// most tiles; a card's own guilloche and text lift different bins in different tiles.
+/// `None` with fewer than 8 tiles.
+pub fn common_peak(img: &RgbImage, quad: &CardQuad) -> Option<Peak> {
+    let (n, spectra) = tile_spectra(img, quad);
+    if spectra.len() < 8 {
+        return None;
+    }
+    let widened: Vec<Vec<f32>> = spectra
+        .iter()
+        .map(|s| {
+            (0..n * n)
+                .map(|i| {
+                    let (u, v) = ((i % n) as i64, (i / n) as i64);
+                    let mut m = 0f32;
+                    for dv in -1..=1 {
+                        for du in -1..=1 {
+                            let (uu, vv) =
+                                ((u + du).rem_euclid(n as i64), (v + dv).rem_euclid(n as i64));
+                            m = m.max(s[(vv * n as i64 + uu) as usize]);
+                        }
+                    }
+                    m
+                })
+                .collect()
+        })
+        .collect();
+    let mut column = vec![0f32; widened.len()];
+    let medians: Vec<f32> = (0..n * n)
+        .map(|i| {
+            for (slot, s) in column.iter_mut().zip(&widened) {
+                *slot = s[i];
+            }
+            column.sort_by(f32::total_cmp);
+            column[column.len() / 2]
+        })
+        .collect();
+    Some(highest_bin(&medians, n))
+}
+
+/// Darkest mean grey level of a screen's border band (bezel or black letterbox).
+pub const FRAME_DARK_MAX: f32 = 40.0;
+/// Smallest rise from the band to what lies beyond it (the device's edge against the room).
+pub const FRAME_STEP_MIN: f32 = 30.0;
+/// Sides of the card (of 4) that must show the band for `screen_border`.
+pub const FRAME_SIDES_MIN: usize = 3;
+
+/// How many sides of the card show a screen's border: a dark band (mean grey below
+/// [`FRAME_DARK_MAX`], at least 4 px wide) parallel to the side, bounded on both sides by
+/// sharp steps of at least [`FRAME_STEP_MIN`] grey levels within 5 px: a bezel or a black
+/// letterbox between the lit picture and the room. The band is looked for from 15 % of the
+/// card's height inside the outline (the card finder may take the device's edge for the
+/// card's) to one card height outside. Each side is cut into 4 segments, each averaged
+/// along the side into one grey profile; a side counts when 3 of its 4 segments show the
+/// band. A card on a dark table has a dark surround but no sharp light edge beyond it; a
+/// drop shadow is soft.
+pub fn frame_sides(img: &RgbImage, quad: &CardQuad) -> usize {
+    let grey = image::imageops::grayscale(img);
+    let c = quad.corners;
+    let centre = [
+        c.iter().map(|p| p[0]).sum::<f32>() / 4.0,
+        c.iter().map(|p| p[1]).sum::<f32>() / 4.0,
+    ];
+    let short = (0..4)
+        .map(|k| {
+            let (a, b) = (c[k], c[(k + 1) % 4]);
+            (b[0] - a[0]).hypot(b[1] - a[1])
+        })
+        .fold(f32::INFINITY, f32::min);
+    let inner = (0.15 * short).round() as i32;
+    let reach = short.round() as i32;
+    (0..4)
+        .filter(|&k| {
+            let (a, b) = (c[k], c[(k + 1) % 4]);
+            let len = (b[0] - a[0]).hypot(b[1] - a[1]).max(1.0);
+            let d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+            let mut n = [-d[1], d[0]];
+            let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+            if (mid[0] - centre[0]) * n[0] + (mid[1] - centre[1]) * n[1] < 0.0 {
+                n = [-n[0], -n[1]];
+            }
+            let segments = (0..4)
+                .filter(|&s| {
+                    let profile = (-inner..reach)
+                        .map(|o| {
+                            let mut sum = 0.0;
+                            let mut count = 0;
+                            for i in 0..12 {
+                                let t = 0.1 + 0.8 * (s as f32 * 12.0 + i as f32 + 0.5) / 48.0;
+                                let x = a[0] + d[0] * t * len + n[0] * o as f32;
+                                let y = a[1] + d[1] * t * len + n[1] * o as f32;
+                                if x >= 0.0 && y >= 0.0 {
+                                    if let Some(p) = grey.get_pixel_checked(x as u32, y as u32) {
+                                        sum += f32::from(p[0]);
+                                        count += 1;
+                                    }
+                                }
+                            }
+                            (count >= 9).then(|| sum / count as f32)
+                        })
+                        .collect::<Vec<_>>();
+                    dark_band_between_steps(&profile)
+                })
+                .count();
+            segments >= 3
+        })
+        .count()
+}
+
+/// Whether a grey profile (`None` off the photo) holds a dark band between two sharp
+/// steps (see [`frame_sides`]).
+fn dark_band_between_steps(profile: &[Option<f32>]) -> bool {
+    let step = |range: std::ops::Range<usize>, mean: f32| {
+        profile[range].iter().flatten().fold(0f32, |m, &x| m.max(x)) - mean >= FRAME_STEP_MIN
+    };
+    let mut start = None;
+    for (o, v) in profile.iter().enumerate() {
+        let Some(v) = *v else {
+            return false;
+        };
+        if v < FRAME_DARK_MAX {
+            start.get_or_insert(o);
+            continue;
+        }
+        let Some(s) = start.take() else {
+            continue;
+        };
+        if s < 5 || o - s < 4 {
+            continue;
+        }
+        let mean = profile[s..o].iter().flatten().sum::<f32>() / (o - s) as f32;
+        if step(s - 5..s, mean) && step(o..(o + 5).min(profile.len()), mean) {
+            return true;
+        }
+    }
+    false
 }

@@ -214,6 +214,16 @@ fn card_inside(x: f32, y: f32, w: f32, h: f32, radius: f32) -> f32 {
     }
 }
 
+/// Base colours of the tables documents are photographed on (wood, dark wood, grey, white,
+/// black).
+pub(crate) const TABLE_COLOURS: [[f32; 3]; 5] = [
+    [128.0, 88.0, 56.0],
+    [92.0, 62.0, 40.0],
+    [112.0, 112.0, 118.0],
+    [205.0, 203.0, 196.0],
+    [48.0, 50.0, 56.0],
+];
+
 /// The card photographed on a table: projective warp, table texture, drop shadow and a
 /// soft lighting gradient.
 fn perspective(img: &RgbImage, geo: &mut Geometry, rng: &mut Rng, radius: f32) -> RgbImage {
@@ -257,14 +267,7 @@ fn perspective(img: &RgbImage, geo: &mut Geometry, rng: &mut Rng, radius: f32) -
         return img.clone();
     };
     // Table texture: a base colour with a grain pattern from a sine table.
-    let palettes: [[f32; 3]; 5] = [
-        [128.0, 88.0, 56.0],
-        [92.0, 62.0, 40.0],
-        [112.0, 112.0, 118.0],
-        [205.0, 203.0, 196.0],
-        [48.0, 50.0, 56.0],
-    ];
-    let base = *rng.pick(&palettes);
+    let base = *rng.pick(&TABLE_COLOURS);
     let grain_amp = rng.range_f32(4.0, 16.0);
     let table: Vec<f32> = (0..1024)
         .map(|i| (i as f32 / 1024.0 * std::f32::consts::TAU).sin())

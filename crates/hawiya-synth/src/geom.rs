@@ -95,6 +95,21 @@ impl Homography {
         Some(Homography(h))
     }
 
+    /// Scaling by `s` about the origin, then a shift by `(tx, ty)`.
+    pub fn scale_shift(s: f32, tx: f32, ty: f32) -> Homography {
+        let (s, tx, ty) = (f64::from(s), f64::from(tx), f64::from(ty));
+        Homography([s, 0.0, tx, 0.0, s, ty, 0.0, 0.0, 1.0])
+    }
+
+    /// This transform applied after `first` (the product `self · first`).
+    pub fn after(&self, first: &Homography) -> Homography {
+        let (a, b) = (&self.0, &first.0);
+        Homography(std::array::from_fn(|i| {
+            let (r, c) = (i / 3, i % 3);
+            (0..3).map(|k| a[3 * r + k] * b[3 * k + c]).sum()
+        }))
+    }
+
     /// The inverse transform; `None` if singular.
     pub fn inverse(&self) -> Option<Homography> {
         let m = &self.0;
@@ -159,6 +174,10 @@ mod tests {
         let inv = h.inverse().unwrap();
         let p = inv.apply(h.apply([37.0, 12.0]));
         assert!((p[0] - 37.0).abs() < 1e-3 && (p[1] - 12.0).abs() < 1e-3);
+        let shifted = Homography::scale_shift(2.0, 3.0, -1.0);
+        let p = h.after(&shifted).apply([5.0, 7.0]);
+        let q = h.apply(shifted.apply([5.0, 7.0]));
+        assert!((p[0] - q[0]).abs() < 1e-3 && (p[1] - q[1]).abs() < 1e-3);
     }
 
     #[test]

@@ -34,12 +34,14 @@ pub mod lines;
 mod passport;
 mod person;
 mod plate;
+mod recapture;
 pub mod rng;
 #[cfg(test)]
 mod tests_vocab;
 pub mod text;
 
 pub use person::reference_date;
+pub use recapture::{recapture, Recapture};
 
 use geom::Quad;
 

@@ -17,6 +17,7 @@
 mod b64;
 mod decode;
 mod sniff;
+pub mod spectrum;
 mod structure;
 
 pub use b64::decode_base64_image;

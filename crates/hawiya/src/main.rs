@@ -1,6 +1,7 @@
 //! `hawiya`: the server binary and its administration commands.
 
 mod bench;
+mod document_spoof_cmd;
 mod liveness_cmd;
 mod presentation_cmd;
 mod synth_cmd;
@@ -86,6 +87,9 @@ enum BenchCommand {
     Liveness(liveness_cmd::LivenessBenchArgs),
     /// Single-frame print / screen cues on real photos (`*_F<k>` attacks, the rest bona fide).
     Presentation(presentation_cmd::PresentationBenchArgs),
+    /// Document spoofing cues on synthetic ID cards: bona fide photos, and the card shown on
+    /// a screen or printed (APCER per attack, BPCER).
+    DocumentSpoof(document_spoof_cmd::DocumentSpoofBenchArgs),
     /// AML matching: recall per perturbation class, false positives, and speed and memory
     /// with a large list.
     Aml {
@@ -186,6 +190,9 @@ fn main() -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Presentation(args),
         } => presentation_cmd::bench(&config, &args),
+        Command::Bench {
+            command: BenchCommand::DocumentSpoof(args),
+        } => document_spoof_cmd::bench(&args),
         Command::Bench {
             command: BenchCommand::Aml { seed, list_size },
         } => {

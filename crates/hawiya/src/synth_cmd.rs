@@ -29,18 +29,34 @@ pub struct SynthArgs {
     /// Face photos for the photo area.
     #[arg(long, default_value = "testdata/faces/tune")]
     pub faces: PathBuf,
+    /// Present the (degraded) document as an attack and photograph it: `screen` (shown on
+    /// a screen) or `print` (a colour halftone print).
+    #[arg(long)]
+    pub present: Option<String>,
+}
+
+/// Parses a presentation attack name (`screen`, `print`).
+pub fn parse_recapture(name: &str) -> anyhow::Result<hawiya_synth::Recapture> {
+    hawiya_synth::Recapture::ALL
+        .into_iter()
+        .find(|r| r.as_str() == name)
+        .with_context(|| format!("unknown presentation {name:?}; expected screen or print"))
 }
 
 /// Writes `args.count` documents.
 pub fn synth(args: &SynthArgs) -> anyhow::Result<()> {
     let doc: DocType = args.doc_type.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let degradations = parse_degradations(&args.degrade)?;
+    let present = args.present.as_deref().map(parse_recapture).transpose()?;
     let faces = args.faces.exists().then_some(args.faces.as_path());
     let generator = hawiya_synth::Generator::new(faces)?;
     std::fs::create_dir_all(&args.out)?;
     let start = Instant::now();
     for index in 0..args.count {
-        let sample = generator.generate(doc, args.seed, index, &degradations)?;
+        let mut sample = generator.generate(doc, args.seed, index, &degradations)?;
+        if let Some(kind) = present {
+            sample = hawiya_synth::recapture(&sample, kind);
+        }
         hawiya_synth::write_sample(&args.out, &sample)?;
     }
     eprintln!(

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use hawiya_synth::{Degradation, DocType, Generator, Tamper};
+use hawiya_synth::{Degradation, DocType, Generator, Recapture, Tamper};
 use serde_json::json;
 
 /// Seed of the cards posted here (the digit recogniser was trained on lines of seed 1).
@@ -144,6 +144,35 @@ fn checks_and_wrong_documents() {
         json!({"fake": true, "reasons": ["photocopy"]}),
         "{}",
         r.text
+    );
+
+    // A card shown on a screen and photographed: the pixel grid is named. Of the first
+    // screens of this seed, the first whose grid survives the camera (the cue in process).
+    let shown = (0..8)
+        .map(|i| {
+            let card = g.generate(DocType::IdFront, SEED, i, &[]).unwrap();
+            hawiya_synth::recapture(&card, Recapture::Screen)
+        })
+        .find(|s| {
+            let quad = hawiya_ocr::card::find_card(&s.image).unwrap();
+            hawiya_ocr::spoof::common_peak(&s.image, &quad)
+                .is_some_and(|p| p.ratio > hawiya_ocr::spoof::PATTERN_MIN)
+        })
+        .expect("a screen with a visible grid among 8");
+    let r = s.post(
+        "/v1/ocr/id/front",
+        &key,
+        &json!({"image": jpeg_b64(&shown.image)}),
+    );
+    let spoofing = &r.body["services"]["spoofing"];
+    let what = format!("{:?}: {}", shown.truth.degradations, r.text);
+    assert_eq!(spoofing["fake"], true, "{what}");
+    assert!(
+        spoofing["reasons"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("screen_or_print_pattern")),
+        "{what}"
     );
 
     // A card photographed far out of focus: read as far as it goes, and reported (5006).

@@ -104,8 +104,13 @@ async fn prepare(state: &AppState, tenant: &Tenant, body: &mut OcrRequest) -> Ap
     })
 }
 
-fn spoofing(card: &image::RgbImage, plain: layout::Roi) -> Spoofing {
-    let reasons = hawiya_ocr::spoof::document_spoof_reasons(card, plain);
+fn spoofing(
+    photo: &image::RgbImage,
+    quad: &hawiya_ocr::card::CardQuad,
+    card: &image::RgbImage,
+    plain: layout::Roi,
+) -> Spoofing {
+    let reasons = hawiya_ocr::spoof::document_spoof_reasons(photo, quad, card, plain);
     Spoofing {
         fake: !reasons.is_empty(),
         reasons,
@@ -242,7 +247,7 @@ pub async fn id_front(
     let engines = state.engines.clone();
     let today = chrono::Utc::now().date_naive();
     let image = prepared.image.clone();
-    let (outcome, photo) = state
+    let (outcome, photo, spoof) = state
         .engines
         .run(move || -> anyhow::Result<_> {
             let face = engines.face().map_err(|e| anyhow::anyhow!(e.message))?;
@@ -259,7 +264,13 @@ pub async fn id_front(
                 } => face.analyze(card, FaceRole::IdPhoto).ok(),
                 _ => None,
             };
-            Ok((outcome, photo))
+            let spoof = match &outcome {
+                FrontOutcome::Front { card, quad, .. } => {
+                    Some(spoofing(&image, quad, card, layout::FRONT_PHOTO))
+                }
+                _ => None,
+            };
+            Ok((outcome, photo, spoof))
         })
         .await?
         .map_err(ApiError::internal)?;
@@ -270,7 +281,7 @@ pub async fn id_front(
                 .message("This is the back of a national ID card: send it to /v1/ocr/id/back"))
         }
         FrontOutcome::NoCard => SideRead::no_card(),
-        FrontOutcome::Front { card, text, .. } => {
+        FrontOutcome::Front { text, .. } => {
             let mut findings = text.findings();
             if photo.is_none() {
                 findings.push(Finding {
@@ -282,7 +293,7 @@ pub async fn id_front(
             SideRead {
                 fields: Some(text.fields()),
                 findings,
-                spoofing: Some(spoofing(card, layout::FRONT_PHOTO)),
+                spoofing: spoof,
                 face_templates: photo
                     .map(|p| vec![(ID_FRONT_TEMPLATE.to_string(), p.embedding)])
                     .unwrap_or_default(),
@@ -303,13 +314,20 @@ pub async fn id_back(
     let engines = state.engines.clone();
     let today = chrono::Utc::now().date_naive();
     let image = prepared.image.clone();
-    let outcome = state
+    let (outcome, spoof) = state
         .engines
         .run(move || -> anyhow::Result<_> {
             let reader = engines
                 .id_reader()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
-            read_back_photo(&image, reader, today)
+            let outcome = read_back_photo(&image, reader, today)?;
+            let spoof = match &outcome {
+                BackOutcome::Back { card, quad, .. } => {
+                    Some(spoofing(&image, quad, card, layout::BACK_BARCODE))
+                }
+                _ => None,
+            };
+            Ok((outcome, spoof))
         })
         .await?
         .map_err(ApiError::internal)?;
@@ -319,10 +337,10 @@ pub async fn id_back(
                 .message("This is the front of a national ID card: send it to /v1/ocr/id/front"))
         }
         BackOutcome::NoCard => SideRead::no_card(),
-        BackOutcome::Back { card, text } => SideRead {
+        BackOutcome::Back { text, .. } => SideRead {
             fields: Some(text.fields()),
             findings: text.findings(today),
-            spoofing: Some(spoofing(card, layout::BACK_BARCODE)),
+            spoofing: spoof,
             face_templates: Vec::new(),
         },
     };
