@@ -1,8 +1,8 @@
 //! Periodic patterns in a grey patch: a screen's pixel grid or a print's halftone dots
 //! show as isolated peaks in the patch's power spectrum, natural texture does not.
-//!
-//! The DFT is written out (separable, O(n³)): patches are at most 128×128 and are
-//! transformed a few dozen times per request, which costs milliseconds.
+
+use rustfft::num_complex::Complex;
+use rustfft::FftPlanner;
 
 /// The strongest isolated peak of a square grey patch's spectrum.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,41 +109,17 @@ pub fn strongest_peak(px: &[f32], n: usize) -> Option<Peak> {
     ring_normalised_power(px, n).map(|s| highest_bin(&s, n))
 }
 
-/// Power spectrum of an n×n real image by separable naive DFTs.
+/// Power spectrum of an n×n real image: FFTs of the rows, then of the columns (rustfft).
 fn dft2_power(data: &[f32], n: usize) -> Vec<f32> {
-    let tw: Vec<(f32, f32)> = (0..n)
-        .map(|k| {
-            let a = -std::f32::consts::TAU * k as f32 / n as f32;
-            (a.cos(), a.sin())
-        })
-        .collect();
-    let mut rows = vec![(0f32, 0f32); n * n];
-    for y in 0..n {
-        let row = &data[y * n..(y + 1) * n];
-        for u in 0..n {
-            let (mut re, mut im) = (0f32, 0f32);
-            for (x, &val) in row.iter().enumerate() {
-                let (c, s) = tw[(u * x) % n];
-                re += val * c;
-                im += val * s;
-            }
-            rows[y * n + u] = (re, im);
-        }
-    }
-    let mut power = vec![0f32; n * n];
-    for u in 0..n {
-        for v in 0..n {
-            let (mut re, mut im) = (0f32, 0f32);
-            for y in 0..n {
-                let (a, b) = rows[y * n + u];
-                let (c, s) = tw[(v * y) % n];
-                re += a * c - b * s;
-                im += a * s + b * c;
-            }
-            power[v * n + u] = re * re + im * im;
-        }
-    }
-    power
+    let fft = FftPlanner::<f32>::new().plan_fft_forward(n);
+    let mut rows: Vec<Complex<f32>> = data.iter().map(|&v| Complex::new(v, 0.0)).collect();
+    fft.process(&mut rows);
+    // Transpose so that the columns are contiguous, transform them, and read back.
+    let mut cols: Vec<Complex<f32>> = (0..n * n).map(|i| rows[(i % n) * n + i / n]).collect();
+    fft.process(&mut cols);
+    (0..n * n)
+        .map(|i| cols[(i % n) * n + i / n].norm_sqr())
+        .collect()
 }
 
 #[cfg(test)]

@@ -159,6 +159,12 @@ fn match_against_the_id_photo_of_the_transaction() {
     );
     let d = first.ok_data().clone();
     assert_eq!(d["isMatched"], true, "{}", first.text);
+    assert_eq!(
+        first.body["services"]["spoofing"],
+        json!({"fake": false}),
+        "{}",
+        first.text
+    );
     let txn = d["transaction_id"].as_str().unwrap().to_string();
 
     // Later selfies match against the kept ID photo.
@@ -207,6 +213,25 @@ fn match_against_the_id_photo_of_the_transaction() {
         &json!({"image": selfie, "transaction_id": txn}),
     )
     .assert_error(404, 5004);
+
+    // A selfie that is a real print or a real tablet showing a face: matched or not, the
+    // medium is named (one frame: washed-out colour and the medium's border together).
+    for (file, reason) in [
+        ("faces/spoof/silentface_image_F1.jpg", "printed_photo"),
+        ("faces/spoof/silentface_image_F2.jpg", "screen_display"),
+    ] {
+        let r = s.post(
+            "/v1/ocr/face/match",
+            &key,
+            &json!({"image": testdata_b64(file), "transaction_id": txn}),
+        );
+        assert_eq!(
+            r.body["services"]["spoofing"],
+            json!({"fake": true, "reasons": [reason]}),
+            "{file}: {}",
+            r.text
+        );
+    }
 }
 
 /// The converted face mesh and eye-contour models, on a real photo: the mesh lands on the

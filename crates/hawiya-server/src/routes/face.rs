@@ -8,13 +8,14 @@
 
 use crate::auth::TenantAuth;
 use crate::body::{decode_images, required, JsonBody};
-use crate::envelope::{ok, ApiError, ApiResult};
+use crate::envelope::{ok, ApiError, ApiResult, Services, Spoofing};
 use crate::{transactions, AppState, RequestId};
 use axum::extract::State;
 use axum::response::Response;
 use axum::Extension;
 use hawiya_core::codes;
 use hawiya_face::engine::{FaceAnalysis, FaceError, FaceRole};
+use hawiya_face::presentation::{Cues, Medium};
 use hawiya_store::{NewStep, TransactionRef};
 use hawiya_vision::DecodedImage;
 use serde::{Deserialize, Serialize};
@@ -111,11 +112,12 @@ pub(crate) fn face_error(field: &str, role: FaceRole, e: FaceError) -> ApiError 
 }
 
 /// Analyses several images at once on the inference pool; the first failure (in request
-/// order) wins.
+/// order) wins. For a selfie, also the print or screen seen around the face in this one
+/// frame (`hawiya_face::presentation`: washed-out colour and the medium's border together).
 async fn analyze_all(
     state: &AppState,
     images: Vec<(&'static str, DecodedImage, FaceRole)>,
-) -> ApiResult<Vec<FaceAnalysis>> {
+) -> ApiResult<Vec<(FaceAnalysis, Option<Medium>)>> {
     let engine = state.engines.face()?.clone();
     let tasks: Vec<_> = images
         .into_iter()
@@ -124,7 +126,15 @@ async fn analyze_all(
             let engines = state.engines.clone();
             async move {
                 let result = engines
-                    .run(move || engine.analyze(&decoded.image.to_rgb8(), role))
+                    .run(move || {
+                        let image = decoded.image.to_rgb8();
+                        engine.analyze(&image, role).map(|a| {
+                            let medium = (role == FaceRole::Selfie)
+                                .then(|| Cues::measure(&image, &a.face).medium())
+                                .flatten();
+                            (a, medium)
+                        })
+                    })
                     .await?;
                 result.map_err(|e| face_error(field, role, e))
             }
@@ -186,13 +196,13 @@ pub async fn face_compare(
     )
     .await?;
     let engine = state.engines.face()?;
-    let (similarity, is_matched) = engine.compare(&faces[0].embedding, &faces[1].embedding);
+    let (similarity, is_matched) = engine.compare(&faces[0].0.embedding, &faces[1].0.embedding);
     let mut data = FaceMatchData {
         is_matched,
         similarity,
         dissimilarity: 1.0 - similarity,
         threshold: engine.threshold(),
-        faces: faces.iter().map(face_box).collect(),
+        faces: faces.iter().map(|(a, _)| face_box(a)).collect(),
         transaction_id: String::new(),
         client_transaction_id: body.client_transaction_id,
         request_id: request_id.clone(),
@@ -286,21 +296,21 @@ pub async fn face_match(
         work.push(("id_front_image", id, FaceRole::IdPhoto));
     }
     let mut faces = analyze_all(&state, work).await?;
-    let new_template = (faces.len() == 2).then(|| faces.pop().expect("two analyses"));
+    let new_template = (faces.len() == 2).then(|| faces.pop().expect("two analyses").0);
+    let (selfie, medium) = faces.pop().expect("the selfie's analysis");
     let reference = match (&new_template, &stored_template) {
         (Some(a), _) => a.embedding.clone(),
         (None, Some(t)) => t.clone(),
         (None, None) => return Err(ApiError::internal("no reference face")),
     };
     let engine = state.engines.face()?;
-    let (similarity, is_matched) = engine.compare(&faces[0].embedding, &reference);
+    let (similarity, is_matched) = engine.compare(&selfie.embedding, &reference);
     let mut data = FaceMatchData {
         is_matched,
         similarity,
         dissimilarity: 1.0 - similarity,
         threshold: engine.threshold(),
-        faces: faces
-            .iter()
+        faces: std::iter::once(&selfie)
             .chain(new_template.iter())
             .map(face_box)
             .collect(),
@@ -327,5 +337,15 @@ pub async fn face_match(
         })
         .await?;
     data.transaction_id = stored.transaction_id;
-    Ok(ok(data, None))
+    let spoofing = Spoofing {
+        fake: medium.is_some(),
+        reasons: medium
+            .map(|m| vec![m.reason().to_string()])
+            .unwrap_or_default(),
+    };
+    let services = Services {
+        spoofing: Some(spoofing),
+        ..Services::default()
+    };
+    Ok(ok(data, Some(services)))
 }
