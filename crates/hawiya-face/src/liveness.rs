@@ -211,6 +211,9 @@ pub struct Signals {
     pub face_saturation: f32,
     /// Frames in which a print or a screen was seen ([`Cues::medium`]).
     pub presentation_frames: usize,
+    /// Median over frames of the clipped-white share of the face box
+    /// ([`crate::presentation::face_glare`]; reported, not used).
+    pub face_glare: f32,
     /// Largest over the pairs of the face mesh's nose residual after one homography fitted
     /// to the mesh points away from the nose, in eye distances ([`mesh_parallax`]); `None`
     /// without meshes.
@@ -316,6 +319,7 @@ pub fn assess(
         .collect();
     s.face_saturation = median(cues.iter().map(|c| c.saturation).collect());
     s.presentation_frames = cues.iter().filter(|c| c.medium().is_some()).count();
+    s.face_glare = median(cues.iter().map(|c| c.glare).collect());
     if let Some(medium) = majority_medium(&cues) {
         reasons.push(medium.reason().into());
     }

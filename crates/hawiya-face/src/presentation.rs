@@ -15,6 +15,11 @@
 //!
 //! A dark band (a bezel) makes the medium a screen, a light one paper.
 //!
+//! A third cue is measured and reported but decides nothing: **specular glare**, the share
+//! of the face box that is clipped white ([`face_glare`]), as a lamp reflected by a screen's
+//! glass or glossy paper. Live skin shines too, and one real attack shows glare, so there
+//! is nothing to set a threshold on yet.
+//!
 //! **Measured on few samples** (`hawiya bench presentation`): the thresholds separate the
 //! only real attack captures available (a print and a tablet) from 64 colour photos and 40
 //! grey crops of real people; they are not a validated operating point.
@@ -32,6 +37,8 @@ use imageproc::hough::{detect_lines, LineDetectionOptions};
 pub const WASHED_OUT_MAX: f32 = 53.5;
 /// Mean saturation below which a face box is grey: no colour evidence either way.
 pub const GREY_MAX: f32 = 10.0;
+/// Grey level from which a pixel counts as clipped white (every channel).
+pub const CLIPPED_MIN: u8 = 250;
 /// Band mean (grey level) below which a border band is a screen's bezel rather than paper.
 pub const BEZEL_MAX: f32 = 80.0;
 /// Face height, in pixels, at which the borders are searched (the frame is scaled to it).
@@ -80,6 +87,8 @@ pub struct Cues {
     pub saturation: f32,
     /// Border bands found beside the face.
     pub bands: Vec<Band>,
+    /// Share of the face box that is clipped white ([`face_glare`]; reported, not used).
+    pub glare: f32,
 }
 
 impl Cues {
@@ -92,7 +101,11 @@ impl Cues {
         } else {
             Vec::new()
         };
-        Cues { saturation, bands }
+        Cues {
+            saturation,
+            bands,
+            glare: face_glare(img, face),
+        }
     }
 
     /// The medium when both cues agree: washed-out colour and at least one border band.
@@ -126,6 +139,21 @@ pub fn majority_medium(cues: &[Cues]) -> Option<Medium> {
 /// Whether a face box's mean saturation is washed out (and not grey).
 pub fn washed_out(saturation: f32) -> bool {
     (GREY_MAX..WASHED_OUT_MAX).contains(&saturation)
+}
+
+/// Share of the face box whose pixels are clipped white in every channel (at least
+/// [`CLIPPED_MIN`]): specular glare on a screen's glass or glossy paper, or shine on skin.
+pub fn face_glare(img: &RgbImage, face: &Face) -> f32 {
+    let [x0, y0, x1, y1] = pixel_box(img, face, 0.0);
+    let (mut clipped, mut n) = (0u64, 0u64);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = img.get_pixel(x, y).0;
+            clipped += u64::from(p.iter().all(|&c| c >= CLIPPED_MIN));
+            n += 1;
+        }
+    }
+    clipped as f32 / n.max(1) as f32
 }
 
 /// Mean HSV saturation, `(max − min) / max` scaled to 0-255, over the face box.
@@ -434,7 +462,9 @@ mod tests {
         let colourful = Cues {
             saturation: face_saturation(&img, &face),
             bands: border_bands(&img, &face),
+            glare: face_glare(&img, &face),
         };
+        assert_eq!(colourful.glare, 0.0);
         assert!(colourful.saturation > WASHED_OUT_MAX, "{colourful:?}");
         assert!(!colourful.bands.is_empty(), "{colourful:?}");
         assert_eq!(colourful.medium(), None);
@@ -442,6 +472,19 @@ mod tests {
         let plain = Cues::measure(&scene(false, [200, 180, 170]), &face);
         assert!(plain.bands.is_empty(), "{plain:?}");
         assert_eq!(plain.medium(), None);
+    }
+
+    #[test]
+    fn glare_is_the_clipped_share_of_the_face_box() {
+        let face = face_at([100.0, 100.0, 200.0, 200.0]);
+        // A white blob over a quarter of the box, a near-white one (one channel at 249)
+        // beside it.
+        let img = RgbImage::from_fn(300, 300, |x, y| match (x, y) {
+            (100..150, 100..150) => image::Rgb([255, 252, 250]),
+            (150..200, 100..150) => image::Rgb([255, 255, 249]),
+            _ => image::Rgb([180, 140, 120]),
+        });
+        assert!((face_glare(&img, &face) - 0.25).abs() < 1e-6);
     }
 
     #[test]
@@ -455,6 +498,7 @@ mod tests {
         let seen = |mean: Option<f32>| Cues {
             saturation: 40.0,
             bands: mean.map(band).into_iter().collect(),
+            glare: 0.0,
         };
         let (paper, bezel, none) = (Some(200.0), Some(30.0), None);
         assert_eq!(

@@ -6,7 +6,7 @@
 
 use crate::bench::{load_rgb, percentile, sorted_ms};
 use hawiya_face::presentation::{
-    border_bands, face_saturation, washed_out, Cues, GREY_MAX, WASHED_OUT_MAX,
+    border_bands, face_glare, face_saturation, washed_out, Cues, GREY_MAX, WASHED_OUT_MAX,
 };
 use hawiya_face::yunet::largest;
 use std::path::PathBuf;
@@ -40,15 +40,24 @@ struct Count {
     flagged: usize,
     washed_out: usize,
     band: usize,
+    /// Glare share of each image.
+    glare: Vec<f64>,
 }
 
 impl Count {
     /// A table row; `flagged_names` (when given) are listed after the flagged count.
     fn row(&self, name: &str, flagged_names: Option<&[String]>) -> String {
         let names = flagged_names.map(|n| format!(" {n:?}")).unwrap_or_default();
+        let mut glare = self.glare.clone();
+        glare.sort_by(f64::total_cmp);
         format!(
-            "| {name}: {} | {}{names} | {} | {} |",
-            self.images, self.flagged, self.washed_out, self.band
+            "| {name}: {} | {}{names} | {} | {} | {:.2} % / {:.2} % |",
+            self.images,
+            self.flagged,
+            self.washed_out,
+            self.band,
+            100.0 * percentile(&glare, 0.5),
+            100.0 * percentile(&glare, 1.0)
         )
     }
 }
@@ -74,13 +83,15 @@ pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> an
             let cues = Cues {
                 saturation: face_saturation(&img, &face),
                 bands: border_bands(&img, &face),
+                glare: face_glare(&img, &face),
             };
             times.push(t.elapsed());
             let medium = cues.medium();
             if args.verbose {
                 println!(
-                    "{stem}: saturation {:.1}, bands {:?} -> {:?}",
+                    "{stem}: saturation {:.1}, glare {:.4}, bands {:?} -> {:?}",
                     cues.saturation,
+                    cues.glare,
                     cues.bands
                         .iter()
                         .map(|b| format!(
@@ -97,6 +108,7 @@ pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> an
             count.flagged += usize::from(medium.is_some());
             count.washed_out += usize::from(washed_out(cues.saturation));
             count.band += usize::from(!cues.bands.is_empty());
+            count.glare.push(f64::from(cues.glare));
             if !attack {
                 if cues.saturation >= GREY_MAX {
                     min_bona_saturation = min_bona_saturation.min(cues.saturation);
@@ -109,8 +121,8 @@ pub fn bench(config: &hawiya_server::Config, args: &PresentationBenchArgs) -> an
     }
     let ms = sorted_ms(times);
     println!("\n## Single-frame print / screen cues\n");
-    println!("| images | flagged | washed-out colour | a border band |");
-    println!("|---|---|---|---|");
+    println!("| images | flagged | washed-out colour | a border band | glare (clipped face box) median / max |");
+    println!("|---|---|---|---|---|");
     println!("{}", attacks.row("attacks", None));
     println!("{}", bona.row("bona fide", Some(&flagged_bona_names)));
     println!(

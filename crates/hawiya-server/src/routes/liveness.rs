@@ -96,6 +96,9 @@ pub struct LivenessSignals {
     /// Frames showing a print or a screen (washed-out colour and the medium's border); from
     /// two, the frames are `printed_photo` or `screen_display`.
     pub presentation_frames: usize,
+    /// Share of the face box clipped white (median over frames): glare on a screen or glossy
+    /// print, or shine on skin. Reported, not used in the decision.
+    pub face_glare: f32,
     /// Frames submitted in an earlier request.
     pub frames_seen_before: usize,
 }
@@ -376,6 +379,7 @@ pub async fn liveness_multi(
                 screen_pattern: s.moire,
                 face_saturation: s.face_saturation,
                 presentation_frames: s.presentation_frames,
+                face_glare: s.face_glare,
                 frames_seen_before: seen_before,
             },
         },
