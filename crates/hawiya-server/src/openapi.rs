@@ -151,7 +151,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "POST",
         "/v1/ocr/face/match",
         "face",
-        "Selfie against the transaction's ID photo (data: FaceMatchData)",
+        "Selfie against the transaction's ID photo (data: FaceMatchData; services.spoofing: a print or screen seen in the selfie)",
         Some("FaceMatchRequest"),
         Access::ApiKey,
     ),
