@@ -327,3 +327,49 @@ fn print(scan: &RgbImage, card: &[[f32; 2]; 4], rng: &mut Rng) -> (RgbImage, Hom
     let scan_to_sheet = Homography::scale_shift(1.0, margin, margin);
     (frame, to_cam.after(&scan_to_sheet), label)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::point_in_quad;
+    use crate::{DocType, Generator};
+
+    /// Each attack is a pure function of the sample, and its geometry lands on the card:
+    /// every field polygon inside the mapped card quad, the quad inside the image, and
+    /// the card's centre brighter than the dark bezel or table would be.
+    #[test]
+    fn attacks_are_deterministic_and_carry_their_geometry() {
+        let g = Generator::new(None).unwrap();
+        let card = g.generate(DocType::IdFront, 3, 1, &[]).unwrap();
+        for kind in Recapture::ALL {
+            let a = recapture(&card, kind);
+            let b = recapture(&card, kind);
+            assert!(a.image == b.image, "{kind:?} not deterministic");
+            let label = a.truth.degradations.last().unwrap();
+            assert!(label.starts_with(kind.as_str()), "{label}");
+            let quad = Quad(a.truth.card_quad.unwrap());
+            let (w, h) = (a.image.width() as f32, a.image.height() as f32);
+            assert!(
+                quad.0
+                    .iter()
+                    .all(|p| (0.0..w).contains(&p[0]) && (0.0..h).contains(&p[1])),
+                "{kind:?}: {quad:?} outside {w}x{h}"
+            );
+            for (name, poly) in &a.truth.polygons {
+                let c = poly
+                    .iter()
+                    .fold([0.0, 0.0], |s, p| [s[0] + p[0] / 4.0, s[1] + p[1] / 4.0]);
+                assert!(point_in_quad(&quad, c), "{kind:?}: {name} at {c:?}");
+            }
+            let (lo, hi) = quad.bounds();
+            let centre = a.image.get_pixel(
+                ((lo[0] + hi[0]) / 2.0) as u32,
+                ((lo[1] + hi[1]) / 2.0) as u32,
+            );
+            assert!(
+                centre.0.iter().map(|&v| u32::from(v)).sum::<u32>() > 3 * 60,
+                "{kind:?}: {centre:?}"
+            );
+        }
+    }
+}
