@@ -1,9 +1,19 @@
-//! Document spoofing cues on a rectified card (issue 6, item 7; a first cue).
+//! Document spoofing cues (issue 6, item 7): each gives a reason in `services.spoofing`.
 //!
-//! A photocopy or a black-and-white print of a card has lost the card's colours (the
-//! tinted guilloche, the coloured header), so its chroma over the card is close to zero. The
-//! cue is the mean chroma (max − min of R, G, B) over the card outside the parts a real card
-//! may print in black and white (the front's photo, the back's barcode).
+//! * `photocopy` ([`card_chroma`]): a photocopy or a black-and-white print of a card has
+//!   lost the card's colours (the tinted guilloche, the coloured header), so its chroma over
+//!   the card is close to zero. The cue is the mean chroma (max − min of R, G, B) over the
+//!   rectified card outside the parts a real card may print in black and white (the front's
+//!   photo, the back's barcode).
+//! * `screen_or_print_pattern` ([`common_peak`]): a screen's pixel grid or a print's
+//!   halftone dots repeat over the whole card, so the same spectral peak shows in most
+//!   tiles of the photo.
+//! * `screen_border` ([`frame_sides`]): a screen's bezel or black letterbox is a dark band
+//!   between two sharp edges parallel to the card's sides.
+//!
+//! No registry model detects document recapture and no real recaptured card is in the
+//! project's data, so the pattern and border thresholds are set on synthetic attacks
+//! (`hawiya_synth::recapture`, `hawiya bench document-spoof`).
 
 use crate::card::{CardQuad, CARD_H, CARD_W};
 use crate::layout;
@@ -118,9 +128,10 @@ fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
     (n, spectra)
 }
 
-/// A periodic pattern common to the whole card: each tile's spectrum (see
-/// [`tile_spectra`]) is widened by a 3×3 maximum (perspective shifts a lattice's frequency a
-/// little from tile to tile), the median over tiles is taken per bin, and the highest such
+/// A periodic pattern common to the whole card: 7×4 tiles spread over the card in the
+/// photo's own pixels (64 px, 32 for a card under 400 px tall), each tile's ring-normalised
+/// spectrum (the highest of R, G and B per bin) widened by a 3×3 maximum (perspective
+/// shifts a lattice's frequency a little from tile to tile), the median over tiles is taken per bin, and the highest such
 /// median is returned. A screen's pixel grid or a print's halftone lifts the same bin in
 /// most tiles; a card's own guilloche and text lift different bins in different tiles.
 /// `None` with fewer than 8 tiles.
