@@ -73,21 +73,28 @@ pub const PATTERN_MIN: f32 = 18.0;
 /// Tile grid over the card, in card units (columns × rows).
 const TILE_GRID: (usize, usize) = (7, 4);
 
+/// Side of the square tiles of the pattern cue, in photo pixels.
+const PATTERN_TILE: usize = 64;
+/// Card height in the photo, in pixels, below which the pattern cue is not measured: the
+/// tiles would cover most of the card, and a grid finer than that resolution does not
+/// survive the camera anyway.
+pub const PATTERN_MIN_HEIGHT: f32 = 256.0;
+
 /// The ring-normalised spectrum of each tile over the card, in the photo's own pixels
-/// (resampling would add its own patterns), and the tile size `n`: a [`TILE_GRID`] of tile
-/// centres spread over the card, each tile `n`×`n` with `n` 64 when the card is at least
-/// 400 pixels tall in the photo, 32 otherwise; tiles that leave the photo are skipped.
+/// (resampling would add its own patterns), and the tile size: a [`TILE_GRID`] of
+/// [`PATTERN_TILE`]-pixel tiles centred over the card; none when the card is under
+/// [`PATTERN_MIN_HEIGHT`] tall in the photo; tiles that leave the photo are skipped.
 /// Each bin holds the highest of the R, G and B planes' values (a screen's stripes and a
 /// print's inks are each strongest in one channel).
 fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
     let corners = quad.corners;
     let side =
         |a: usize, b: usize| (corners[a][0] - corners[b][0]).hypot(corners[a][1] - corners[b][1]);
-    let n: usize = if side(1, 2).min(side(3, 0)) >= 400.0 {
-        64
-    } else {
-        32
-    };
+    let n = PATTERN_TILE;
+    let tall = side(1, 2).min(side(3, 0));
+    if tall.is_nan() || tall < PATTERN_MIN_HEIGHT {
+        return (n, Vec::new());
+    }
     let Some(to_img) = quad.card_to_image(false) else {
         return (n, Vec::new());
     };
@@ -101,7 +108,8 @@ fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
             let (cx, cy) = to_img * (u, v);
             let x0 = (cx - n as f32 / 2.0).round();
             let y0 = (cy - n as f32 / 2.0).round();
-            if x0 < 0.0 || y0 < 0.0 || x0 as u32 + n as u32 > w || y0 as u32 + n as u32 > h {
+            let inside = |v: f32, limit: u32| v >= 0.0 && v + n as f32 <= limit as f32;
+            if !inside(x0, w) || !inside(y0, h) {
                 continue;
             }
             let (x0, y0) = (x0 as u32, y0 as u32);
@@ -129,11 +137,11 @@ fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
 }
 
 /// A periodic pattern common to the whole card: 7×4 tiles spread over the card in the
-/// photo's own pixels (64 px, 32 for a card under 400 px tall), each tile's ring-normalised
+/// photo's own pixels (64 px; none for a card under 256 px tall), each tile's ring-normalised
 /// spectrum (the highest of R, G and B per bin) widened by a 3×3 maximum (perspective
 /// shifts a lattice's frequency a little from tile to tile), the median over tiles is taken per bin, and the highest such
-/// median is returned. A screen's pixel grid or a print's halftone lifts the same bin in
-/// most tiles; a card's own guilloche and text lift different bins in different tiles.
+/// median is returned (the upper median: a bin must be lifted in at least half of the
+/// tiles). A screen's pixel grid or a print's halftone lifts the same bin in most tiles; a card's own guilloche and text lift different bins in different tiles.
 /// `None` with fewer than 8 tiles.
 pub fn common_peak(img: &RgbImage, quad: &CardQuad) -> Option<Peak> {
     let (n, spectra) = tile_spectra(img, quad);
@@ -201,8 +209,13 @@ pub fn frame_sides(img: &RgbImage, quad: &CardQuad) -> usize {
             (b[0] - a[0]).hypot(b[1] - a[1])
         })
         .fold(f32::INFINITY, f32::min);
-    let inner = (0.15 * short).round() as i32;
-    let reach = short.round() as i32;
+    if !short.is_finite() || short < 8.0 {
+        return 0;
+    }
+    // Never further out than the photo's diagonal.
+    let diagonal = (img.width() as f32).hypot(img.height() as f32);
+    let inner = (0.15 * short).min(diagonal).round() as i32;
+    let reach = short.min(diagonal).round() as i32;
     (0..4)
         .filter(|&k| {
             let (a, b) = (c[k], c[(k + 1) % 4]);

@@ -101,3 +101,30 @@ fn screens_are_named_and_cards_on_a_table_are_not() {
     assert!(border >= 1, "{border} of 6 screens show their border");
     assert!(named >= 4, "{named} of 6 screens named");
 }
+
+/// Outlines `find_card` never returns (crossed, NaN, far too large) still give an answer.
+#[test]
+fn odd_outlines_give_an_answer() {
+    let img = image::RgbImage::from_fn(600, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    for corners in [
+        [[0.0, 0.0], [500.0, 350.0], [500.0, 0.0], [0.0, 350.0]],
+        [[f32::NAN; 2]; 4],
+        [[0.0, 0.0], [1e9, 0.0], [1e9, 1e9], [0.0, 1e9]],
+        [[10.0, 10.0]; 4],
+    ] {
+        let quad = CardQuad {
+            corners,
+            score: 0.0,
+            full_frame: false,
+        };
+        let peak = common_peak(&img, &quad);
+        assert!(
+            peak.is_none_or(|p| p.ratio.is_finite()),
+            "{corners:?}: {peak:?}"
+        );
+        assert!(frame_sides(&img, &quad) <= 4);
+        let _ = document_spoof_reasons(&img, &quad, &img, layout::FRONT_PHOTO);
+    }
+}

@@ -168,7 +168,8 @@ fn integrate(w: u32, h: u32, scene: impl Fn(f32, f32) -> [f32; 3]) -> RgbImage {
 /// pixels, and the ground-truth label.
 fn screen(scan: &RgbImage, rng: &mut Rng) -> (RgbImage, Homography, String) {
     let (sw, sh) = (scan.width() as f32, scan.height() as f32);
-    // Screen pixels across the card's width, and camera pixels per screen pixel.
+    // Screen pixels across the scan's width (the card's, unless the scan is a photo of it),
+    // and camera pixels per screen pixel.
     let across = rng.range_u32(500, 1800);
     let card_cam = rng.range_f32(600.0, 1100.0);
     let pitch = card_cam / across as f32;

@@ -18,9 +18,15 @@ pub struct Peak {
 /// grey levels) is Hann-windowed and transformed, and each bin with radius in [n/6, n/2],
 /// off JPEG's 8-pixel block lattice, is divided by the mean power of its frequency ring
 /// (bins outside that band are 0). Row-major, `n`×`n`, bin `(u, v)` at `v * n + u`. `None`
-/// when `px` is not `n`×`n` or `n` is under 16.
+/// when `px` is not `n`×`n`, or `n` is under 32 or not a multiple of 8 (the lattice would
+/// cover every bin or miss JPEG's).
+///
+/// The ring mean includes the bin itself, so a ratio cannot exceed half the number of
+/// in-band bins in its ring (about 20 for the middle rings of a 32-pixel patch, 40 and more
+/// for 64 pixels), and a strong peak's own ring mean rises with it: its side bins, alone in
+/// their rings, can outscore it slightly.
 pub fn ring_normalised_power(px: &[f32], n: usize) -> Option<Vec<f32>> {
-    if n < 16 || px.len() != n * n {
+    if n < 32 || !n.is_multiple_of(8) || px.len() != n * n {
         return None;
     }
     let mean = px.iter().sum::<f32>() / px.len() as f32;
@@ -151,5 +157,7 @@ mod tests {
             "{g:?}"
         );
         assert!(strongest_peak(&plain[1..], n).is_none());
+        assert!(strongest_peak(&plain[..16 * 16], 16).is_none());
+        assert!(strongest_peak(&vec![0.0; 36 * 36], 36).is_none());
     }
 }

@@ -87,8 +87,8 @@ enum BenchCommand {
     Liveness(liveness_cmd::LivenessBenchArgs),
     /// Single-frame print / screen cues on real photos (`*_F<k>` attacks, the rest bona fide).
     Presentation(presentation_cmd::PresentationBenchArgs),
-    /// Document spoofing cues on synthetic ID cards: bona fide photos, and the card shown on
-    /// a screen or printed (APCER per attack, BPCER).
+    /// Document spoofing cues on synthetic ID cards: how many bona fide photos and how many
+    /// attacks (the card on a screen, printed, copied in grey) each cue flags.
     DocumentSpoof(document_spoof_cmd::DocumentSpoofBenchArgs),
     /// AML matching: recall per perturbation class, false positives, and speed and memory
     /// with a large list.
