@@ -96,9 +96,8 @@ fn camera(img: RgbImage, rng: &mut Rng) -> RgbImage {
 
 /// A homography from an object's frame (`ow` × `oh` units) to a camera frame that shows it
 /// at `scale` camera pixels per unit, turned by up to 8° with up to 4 % corner jitter
-/// (perspective), with a margin of 4-14 % of the object's size around it; returns the
-/// homography and the camera frame's size.
-fn place(ow: f32, oh: f32, scale: f32, rng: &mut Rng) -> (Homography, u32, u32) {
+/// (perspective), with a margin of 4-14 % of the object's size around it.
+fn place(ow: f32, oh: f32, scale: f32, rng: &mut Rng) -> View {
     let angle = rng.range_f32(-8.0, 8.0).to_radians();
     let (ca, sa) = (angle.cos(), angle.sin());
     let src = [[0.0, 0.0], [ow, 0.0], [ow, oh], [0.0, oh]];
@@ -118,9 +117,33 @@ fn place(ow: f32, oh: f32, scale: f32, rng: &mut Rng) -> (Homography, u32, u32) 
     }
     let w = (hi[0] - lo[0] + 2.0 * margin).ceil() as u32;
     let h = (hi[1] - lo[1] + 2.0 * margin).ceil() as u32;
-    let hm = Homography::from_points(&src, &dst)
+    // A jittered rectangle always gives an invertible map; the plain scaling is a fallback.
+    let to_cam = Homography::from_points(&src, &dst)
+        .filter(|hm| hm.inverse().is_some())
         .unwrap_or(Homography::scale_shift(scale, margin, margin));
-    (hm, w, h)
+    let from_cam = to_cam.inverse().unwrap_or(Homography::scale_shift(
+        1.0 / scale,
+        -margin / scale,
+        -margin / scale,
+    ));
+    View {
+        to_cam,
+        from_cam,
+        w,
+        h,
+    }
+}
+
+/// Where an object lands in the camera frame (see [`place`]).
+struct View {
+    /// Object units → camera pixels.
+    to_cam: Homography,
+    /// Camera pixels → object units.
+    from_cam: Homography,
+    /// Camera frame width.
+    w: u32,
+    /// Camera frame height.
+    h: u32,
 }
 
 /// A table under a soft light: a base colour and a linear brightness gradient.
@@ -204,14 +227,12 @@ fn screen(scan: &RgbImage, rng: &mut Rng) -> (RgbImage, Homography, String) {
     let table = Table::new(rng);
     // The device, bezel included, placed in the camera frame.
     let (dev_w, dev_h) = (scr_w + 2.0 * bezel, scr_h + 2.0 * bezel);
-    let (to_cam, w, h) = place(dev_w, dev_h, pitch, rng);
-    let Some(from_cam) = to_cam.inverse() else {
-        return (
-            scan.clone(),
-            Homography::scale_shift(1.0, 0.0, 0.0),
-            "screen".into(),
-        );
-    };
+    let View {
+        to_cam,
+        from_cam,
+        w,
+        h,
+    } = place(dev_w, dev_h, pitch, rng);
     let frame = integrate(w, h, |x, y| {
         let [u, v] = from_cam.apply([x, y]);
         if !(0.0..dev_w).contains(&u) || !(0.0..dev_h).contains(&v) {
@@ -287,14 +308,12 @@ fn print(scan: &RgbImage, card: &[[f32; 2]; 4], rng: &mut Rng) -> (RgbImage, Hom
     });
     let table = Table::new(rng);
     let (sheet_w, sheet_h) = (sw + 2.0 * margin, sh + 2.0 * margin);
-    let (to_cam, w, h) = place(sheet_w, sheet_h, scale, rng);
-    let Some(from_cam) = to_cam.inverse() else {
-        return (
-            scan.clone(),
-            Homography::scale_shift(1.0, 0.0, 0.0),
-            "print".into(),
-        );
-    };
+    let View {
+        to_cam,
+        from_cam,
+        w,
+        h,
+    } = place(sheet_w, sheet_h, scale, rng);
     let inside_card = |p: [f32; 2]| crate::geom::point_in_quad(&Quad(*card), p);
     let frame = integrate(w, h, |x, y| {
         let [u, v] = from_cam.apply([x, y]);
