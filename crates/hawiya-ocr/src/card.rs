@@ -61,6 +61,11 @@ pub struct CardQuad {
 }
 
 impl CardQuad {
+    /// Side `k`'s length in image pixels (from corner `k` to corner `k + 1`).
+    pub fn side_lengths(&self) -> [f32; 4] {
+        std::array::from_fn(|k| dist(self.corners[k], self.corners[(k + 1) % 4]))
+    }
+
     /// The projective map from canonical card coordinates (`0..CARD_W`, `0..CARD_H`) to
     /// image coordinates, for the card turned by 180° when `flipped`. `None` for a
     /// degenerate quadrilateral.

@@ -87,11 +87,9 @@ pub const PATTERN_MIN_HEIGHT: f32 = 256.0;
 /// Each bin holds the highest of the R, G and B planes' values (a screen's stripes and a
 /// print's inks are each strongest in one channel).
 fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
-    let corners = quad.corners;
-    let side =
-        |a: usize, b: usize| (corners[a][0] - corners[b][0]).hypot(corners[a][1] - corners[b][1]);
     let n = PATTERN_TILE;
-    let tall = side(1, 2).min(side(3, 0));
+    let sides = quad.side_lengths();
+    let tall = sides[1].min(sides[3]);
     if tall.is_nan() || tall < PATTERN_MIN_HEIGHT {
         return (n, Vec::new());
     }
@@ -113,17 +111,17 @@ fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
                 continue;
             }
             let (x0, y0) = (x0 as u32, y0 as u32);
-            let plane = |k: [f32; 3]| -> Vec<f32> {
+            let plane = |channel: usize| -> Vec<f32> {
                 (0..n * n)
                     .map(|i| {
-                        let p = img.get_pixel(x0 + (i % n) as u32, y0 + (i / n) as u32).0;
-                        k[0] * f32::from(p[0]) + k[1] * f32::from(p[1]) + k[2] * f32::from(p[2])
+                        let p = img.get_pixel(x0 + (i % n) as u32, y0 + (i / n) as u32);
+                        f32::from(p[channel])
                     })
                     .collect()
             };
             let mut best: Option<Vec<f32>> = None;
-            for k in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]] {
-                if let Some(s) = ring_normalised_power(&plane(k), n) {
+            for channel in 0..3 {
+                if let Some(s) = ring_normalised_power(&plane(channel), n) {
                     best = Some(match best {
                         None => s,
                         Some(b) => b.iter().zip(&s).map(|(a, b)| a.max(*b)).collect(),
@@ -137,12 +135,13 @@ fn tile_spectra(img: &RgbImage, quad: &CardQuad) -> (usize, Vec<Vec<f32>>) {
 }
 
 /// A periodic pattern common to the whole card: 7×4 tiles spread over the card in the
-/// photo's own pixels (64 px; none for a card under 256 px tall), each tile's ring-normalised
-/// spectrum (the highest of R, G and B per bin) widened by a 3×3 maximum (perspective
-/// shifts a lattice's frequency a little from tile to tile), the median over tiles is taken per bin, and the highest such
-/// median is returned (the upper median: a bin must be lifted in at least half of the
-/// tiles). A screen's pixel grid or a print's halftone lifts the same bin in most tiles; a card's own guilloche and text lift different bins in different tiles.
-/// `None` with fewer than 8 tiles.
+/// photo's own pixels (64 px; none for a card under 256 px tall), each tile's
+/// ring-normalised spectrum (the highest of R, G and B per bin) widened by a 3×3 maximum
+/// (perspective shifts a lattice's frequency a little from tile to tile); the median over
+/// tiles is taken per bin, and the highest such median is returned (the upper median: a
+/// bin must be lifted in at least half of the tiles). A screen's pixel grid or a print's
+/// halftone lifts the same bin in most tiles; a card's own guilloche and text lift
+/// different bins in different tiles. `None` with fewer than 8 tiles.
 pub fn common_peak(img: &RgbImage, quad: &CardQuad) -> Option<Peak> {
     let (n, spectra) = tile_spectra(img, quad);
     if spectra.len() < 8 {
@@ -203,11 +202,9 @@ pub fn frame_sides(img: &RgbImage, quad: &CardQuad) -> usize {
         c.iter().map(|p| p[0]).sum::<f32>() / 4.0,
         c.iter().map(|p| p[1]).sum::<f32>() / 4.0,
     ];
-    let short = (0..4)
-        .map(|k| {
-            let (a, b) = (c[k], c[(k + 1) % 4]);
-            (b[0] - a[0]).hypot(b[1] - a[1])
-        })
+    let short = quad
+        .side_lengths()
+        .into_iter()
         .fold(f32::INFINITY, f32::min);
     if !short.is_finite() || short < 8.0 {
         return 0;

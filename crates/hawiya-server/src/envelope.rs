@@ -91,6 +91,16 @@ pub struct Spoofing {
     pub reasons: Vec<String>,
 }
 
+impl Spoofing {
+    /// Fake exactly when there is a reason.
+    pub fn from_reasons(reasons: Vec<String>) -> Spoofing {
+        Spoofing {
+            fake: !reasons.is_empty(),
+            reasons,
+        }
+    }
+}
+
 /// Document classification.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Classification {

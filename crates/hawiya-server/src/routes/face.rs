@@ -337,14 +337,9 @@ pub async fn face_match(
         })
         .await?;
     data.transaction_id = stored.transaction_id;
-    let spoofing = Spoofing {
-        fake: medium.is_some(),
-        reasons: medium
-            .map(|m| vec![m.reason().to_string()])
-            .unwrap_or_default(),
-    };
+    let reasons = medium.map(|m| m.reason().to_string()).into_iter().collect();
     let services = Services {
-        spoofing: Some(spoofing),
+        spoofing: Some(Spoofing::from_reasons(reasons)),
         ..Services::default()
     };
     Ok(ok(data, Some(services)))

@@ -110,11 +110,9 @@ fn spoofing(
     card: &image::RgbImage,
     plain: layout::Roi,
 ) -> Spoofing {
-    let reasons = hawiya_ocr::spoof::document_spoof_reasons(photo, quad, card, plain);
-    Spoofing {
-        fake: !reasons.is_empty(),
-        reasons,
-    }
+    Spoofing::from_reasons(hawiya_ocr::spoof::document_spoof_reasons(
+        photo, quad, card, plain,
+    ))
 }
 
 impl SideRead {
