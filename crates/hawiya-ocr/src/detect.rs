@@ -57,9 +57,35 @@ impl LineDetector {
     /// The text boxes of `image`, run at `input_w` × the height that keeps its aspect
     /// (both rounded to multiples of 32).
     pub fn detect(&self, image: &RgbImage, input_w: u32) -> anyhow::Result<Vec<TextBox>> {
+        let Some(map) = self.probabilities(image, input_w)? else {
+            return Ok(Vec::new());
+        };
+        let (w, h) = image.dimensions();
+        let boxes = boxes_of(&map.probs, map.w, map.h);
+        let (sx, sy) = (w as f32 / map.w as f32, h as f32 / map.h as f32);
+        Ok(boxes
+            .into_iter()
+            .map(|b| TextBox {
+                x0: (b.x0 * sx).max(0.0),
+                y0: (b.y0 * sy).max(0.0),
+                x1: (b.x1 * sx).min(w as f32),
+                y1: (b.y1 * sy).min(h as f32),
+                score: b.score,
+            })
+            .collect())
+    }
+
+    /// The network's text probability per pixel of `image` scaled to `input_w` × the
+    /// height that keeps its aspect (both rounded to multiples of 32); `None` for an image
+    /// under 8 px.
+    pub fn probabilities(
+        &self,
+        image: &RgbImage,
+        input_w: u32,
+    ) -> anyhow::Result<Option<ProbabilityMap>> {
         let (w, h) = image.dimensions();
         if w < 8 || h < 8 {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let round32 = |v: f32| ((v / 32.0).round() as u32).max(1) * 32;
         let iw = round32(input_w as f32);
@@ -80,19 +106,183 @@ impl LineDetector {
             );
             Ok(data.to_vec())
         })?;
-        let boxes = boxes_of(&probs, iw, ih);
-        let (sx, sy) = (w as f32 / iw as f32, h as f32 / ih as f32);
-        Ok(boxes
-            .into_iter()
-            .map(|b| TextBox {
-                x0: (b.x0 * sx).max(0.0),
-                y0: (b.y0 * sy).max(0.0),
-                x1: (b.x1 * sx).min(w as f32),
-                y1: (b.y1 * sy).min(h as f32),
-                score: b.score,
-            })
-            .collect())
+        Ok(Some(ProbabilityMap {
+            probs,
+            w: iw,
+            h: ih,
+        }))
     }
+}
+
+/// The detector's output: text probability per pixel, row-major, `w` × `h`.
+pub struct ProbabilityMap {
+    pub probs: Vec<f32>,
+    pub w: u32,
+    pub h: u32,
+}
+
+/// A text line at any angle: its centre, the unit vector along it, its length and
+/// thickness (after the DB unclip), in pixels of the probability map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OrientedLine {
+    pub centre: [f32; 2],
+    pub along: [f32; 2],
+    pub length: f32,
+    pub thickness: f32,
+    /// Mean text probability of the region.
+    pub score: f32,
+}
+
+impl OrientedLine {
+    /// The same line in an image scaled by `sx` and `sy` from the map (its ends and its
+    /// thickness follow the scaling along and across it).
+    pub fn scaled(&self, sx: f32, sy: f32) -> OrientedLine {
+        let [ux, uy] = [self.along[0] * sx, self.along[1] * sy];
+        let stretch = (ux * ux + uy * uy).sqrt().max(f32::EPSILON);
+        let [ax, ay] = self.across();
+        let across_stretch = ((ax * sx).powi(2) + (ay * sy).powi(2)).sqrt();
+        OrientedLine {
+            centre: [self.centre[0] * sx, self.centre[1] * sy],
+            along: [ux / stretch, uy / stretch],
+            length: self.length * stretch,
+            thickness: self.thickness * across_stretch,
+            score: self.score,
+        }
+    }
+
+    /// The same line read the other way.
+    pub fn reversed(&self) -> OrientedLine {
+        OrientedLine {
+            along: [-self.along[0], -self.along[1]],
+            ..*self
+        }
+    }
+
+    /// The unit vector across the line, pointing "down" for a reader who follows
+    /// [`OrientedLine::along`] left to right (image y grows downwards).
+    pub fn across(&self) -> [f32; 2] {
+        [-self.along[1], self.along[0]]
+    }
+}
+
+impl ProbabilityMap {
+    /// The DB regions as oriented lines: each region's axis from its pixels' second
+    /// moments, its extent along and across that axis, grown by the unclip margin.
+    pub fn oriented_lines(&self) -> Vec<OrientedLine> {
+        let (w, h) = (self.w, self.h);
+        let mask = GrayImage::from_fn(w, h, |x, y| {
+            Luma([u8::from(self.probs[(y * w + x) as usize] > PIXEL_THRESHOLD)])
+        });
+        let labels = imageproc::region_labelling::connected_components(
+            &mask,
+            imageproc::region_labelling::Connectivity::Eight,
+            Luma([0u8]),
+        );
+        // Per label: pixel count, probability sum, Σx, Σy, Σxx, Σyy, Σxy.
+        let mut moments: Vec<[f64; 7]> = Vec::new();
+        let mut members: Vec<Vec<(u32, u32)>> = Vec::new();
+        for (x, y, l) in labels.enumerate_pixels() {
+            let l = l[0] as usize;
+            if l == 0 {
+                continue;
+            }
+            if moments.len() < l {
+                moments.resize(l, [0.0; 7]);
+                members.resize(l, Vec::new());
+            }
+            let (fx, fy) = (x as f64, y as f64);
+            let m = &mut moments[l - 1];
+            m[0] += 1.0;
+            m[1] += f64::from(self.probs[(y * w + x) as usize]);
+            m[2] += fx;
+            m[3] += fy;
+            m[4] += fx * fx;
+            m[5] += fy * fy;
+            m[6] += fx * fy;
+            members[l - 1].push((x, y));
+        }
+        let mut out = Vec::new();
+        for (m, pixels) in moments.iter().zip(&members) {
+            let n = m[0];
+            if n < f64::from(MIN_REGION) || m[1] / n < f64::from(BOX_THRESHOLD) {
+                continue;
+            }
+            let (cx, cy) = (m[2] / n, m[3] / n);
+            let sxx = m[4] / n - cx * cx;
+            let syy = m[5] / n - cy * cy;
+            let sxy = m[6] / n - cx * cy;
+            let angle = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+            let (ux, uy) = (angle.cos(), angle.sin());
+            let (mut a0, mut a1, mut b0, mut b1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+            for &(x, y) in pixels {
+                let (dx, dy) = (x as f64 - cx, y as f64 - cy);
+                let a = dx * ux + dy * uy;
+                let b = -dx * uy + dy * ux;
+                a0 = a0.min(a);
+                a1 = a1.max(a);
+                b0 = b0.min(b);
+                b1 = b1.max(b);
+            }
+            let (len, thick) = (a1 - a0 + 1.0, b1 - b0 + 1.0);
+            let grow = len * thick * f64::from(UNCLIP) / (2.0 * (len + thick));
+            let (am, bm) = ((a0 + a1) / 2.0, (b0 + b1) / 2.0);
+            out.push(OrientedLine {
+                centre: [
+                    (cx + 0.5 + am * ux - bm * uy) as f32,
+                    (cy + 0.5 + am * uy + bm * ux) as f32,
+                ],
+                along: [ux as f32, uy as f32],
+                length: (len + 2.0 * grow) as f32,
+                thickness: (thick + 2.0 * grow) as f32,
+                score: (m[1] / n) as f32,
+            });
+        }
+        out
+    }
+}
+
+/// A crop along `line` (image pixels) read in its `along` direction: `out_h` rows
+/// covering `margin` × its thickness across, the width in proportion covering its length
+/// plus `margin_along` × its thickness at each end; bilinear. Points outside the image take
+/// `fill`, or without one the nearest border pixel.
+pub fn sample_line(
+    img: &RgbImage,
+    line: &OrientedLine,
+    (margin, margin_along): (f32, f32),
+    out_h: u32,
+    fill: Option<[u8; 3]>,
+) -> RgbImage {
+    let across = line.across();
+    let span_y = line.thickness * margin;
+    let span_x = line.length + 2.0 * margin_along * line.thickness;
+    let scale = span_y / out_h as f32;
+    let out_w = ((span_x / scale).round() as u32).clamp(1, 4096);
+    let (w, h) = img.dimensions();
+    if w == 0 || h == 0 {
+        return RgbImage::new(out_w, out_h);
+    }
+    let (xmax, ymax) = ((w - 1) as f32, (h - 1) as f32);
+    RgbImage::from_fn(out_w, out_h, |x, y| {
+        let a = (x as f32 + 0.5) * scale - span_x / 2.0;
+        let b = (y as f32 + 0.5) * scale - span_y / 2.0;
+        let u = line.centre[0] + a * line.along[0] + b * across[0] - 0.5;
+        let v = line.centre[1] + a * line.along[1] + b * across[1] - 0.5;
+        if let Some(fill) = fill {
+            if !(0.0..=xmax).contains(&u) || !(0.0..=ymax).contains(&v) {
+                return image::Rgb(fill);
+            }
+        }
+        let (u, v) = (u.clamp(0.0, xmax), v.clamp(0.0, ymax));
+        let (x0, y0) = (u as u32, v as u32);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+        let (fx, fy) = (u - x0 as f32, v - y0 as f32);
+        let p = |x, y, k: usize| f32::from(img.get_pixel(x, y)[k]);
+        image::Rgb(std::array::from_fn(|k| {
+            let top = p(x0, y0, k) + (p(x1, y0, k) - p(x0, y0, k)) * fx;
+            let bot = p(x0, y1, k) + (p(x1, y1, k) - p(x0, y1, k)) * fx;
+            (top + (bot - top) * fy).round() as u8
+        }))
+    })
 }
 
 /// DB post-processing of a `w` × `h` probability map (see the module docs).
@@ -210,6 +400,38 @@ mod tests {
             "{b:?}"
         );
         assert!((b.score - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_tilted_region_becomes_an_oriented_line() {
+        // A 60 × 6 band turned by 30° in a 100 × 100 map.
+        let (w, h) = (100u32, 100u32);
+        let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
+        let mut probs = vec![0f32; (w * h) as usize];
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = (x as f32 + 0.5 - 50.0, y as f32 + 0.5 - 50.0);
+                let (a, b) = (dx * c + dy * s, -dx * s + dy * c);
+                if a.abs() < 30.0 && b.abs() < 3.0 {
+                    probs[(y * w + x) as usize] = 0.9;
+                }
+            }
+        }
+        let map = ProbabilityMap { probs, w, h };
+        let lines = map.oriented_lines();
+        assert_eq!(lines.len(), 1);
+        let l = lines[0];
+        let angle = l.along[1].atan2(l.along[0]).to_degrees().rem_euclid(180.0);
+        assert!((angle - 30.0).abs() < 2.0, "{l:?}");
+        assert!((l.centre[0] - 50.0).abs() < 1.0 && (l.centre[1] - 50.0).abs() < 1.0);
+        // Grown by the unclip margin: 60 × 6 → about 60 + 2·4.4 by 6 + 2·4.4.
+        assert!(
+            (64.0..74.0).contains(&l.length) && (11.0..19.0).contains(&l.thickness),
+            "{l:?}"
+        );
+        // Scaled to an image twice as wide as the map: ends and thickness follow.
+        let wide = l.scaled(2.0, 1.0);
+        assert!(wide.length > 1.5 * l.length && wide.thickness > l.thickness);
     }
 
     #[test]

@@ -33,9 +33,9 @@ const POOLS: [(usize, usize); 4] = [(2, 2), (2, 1), (2, 1), (2, 1)];
 /// Widest input, after scaling (longer crops are squeezed).
 pub const MAX_INPUT_W: usize = 512;
 /// The shipped weights.
-pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v4.safetensors");
+pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v5.safetensors");
 /// sha256 of [`WEIGHTS`] (also in `MODELS.md`).
-pub const WEIGHTS_SHA256: &str = "0a21807a0248ac4a7ac40342d2d03413a03f14fd88928aa08520c094239b7a0f";
+pub const WEIGHTS_SHA256: &str = "2944dc6768c763f2edef67b5532b5fd52020f601195ee58db9d42ba1af11ba99";
 
 /// The network.
 pub struct DigitNet {

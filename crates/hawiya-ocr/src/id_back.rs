@@ -280,7 +280,7 @@ pub fn read_back_photo(
 ) -> anyhow::Result<BackOutcome> {
     let net = &reader.digits;
     let Some(quad) = crate::card::find_card(img) else {
-        return Ok(BackOutcome::NoCard);
+        return read_back_anchored(img, reader, today);
     };
     let ways = [
         crate::card::rectify(img, &quad, false),
@@ -306,7 +306,7 @@ pub fn read_back_photo(
         return Ok(BackOutcome::FrontSide);
     }
     if !has_barcode && !valid(0) && !valid(1) {
-        return Ok(BackOutcome::NoCard);
+        return read_back_anchored(img, reader, today);
     }
     let score = |i: usize| f32::from(u8::from(valid(i))) * 10.0 + barcodes[i];
     let flip = score(1) > score(0);
@@ -319,7 +319,43 @@ pub fn read_back_photo(
         (up, number_up)
     };
     let id_number = id_number.expect("four readings");
+    if id_number.valid().is_none() {
+        // The outline may be another edge than the card's: the number line decides.
+        let anchored = read_back_anchored(img, reader, today)?;
+        if matches!(&anchored, BackOutcome::Back { text, .. } if text.id_number.valid().is_some()) {
+            return Ok(anchored);
+        }
+    }
     let text = read_back(&card, id_number, reader)?;
+    Ok(BackOutcome::Back {
+        card,
+        quad,
+        text: Box::new(text),
+    })
+}
+
+/// Finds a back by its number line when its outline is not found or reads as no card
+/// ([`crate::anchor`]): a valid number is read as a back's, rectified around it, unless
+/// the text lines around it show a front.
+fn read_back_anchored(
+    img: &RgbImage,
+    reader: &crate::IdReader,
+    today: NaiveDate,
+) -> anyhow::Result<BackOutcome> {
+    let (pieces, number) = crate::anchor::locate_number(img, reader, today)?;
+    let Some(number) = number else {
+        return Ok(BackOutcome::NoCard);
+    };
+    if number.number.valid().is_none() {
+        return Ok(BackOutcome::NoCard);
+    }
+    let lines = crate::anchor::join_pieces(pieces);
+    if crate::anchor::looks_like_front(&number.line, &lines) {
+        return Ok(BackOutcome::FrontSide);
+    }
+    let quad = number.back_quad();
+    let card = crate::card::rectify(img, &quad, false);
+    let text = read_back(&card, number.number, reader)?;
     Ok(BackOutcome::Back {
         card,
         quad,

@@ -27,6 +27,13 @@ pub const FRONT_ID_NUMBER: Roi = [370, 508, 994, 592];
 pub const FRONT_BIRTH_DATE: Roi = [52, 448, 282, 512];
 /// Front: the Latin card serial.
 pub const FRONT_ID_KEY: Roi = [28, 564, 300, 612];
+/// Front: where the serial's line is looked for (bottom left, under the photo: the
+/// synthetic template box and the real cards' labelled serials both lie inside).
+pub const FRONT_ID_KEY_SEARCH: Roi = [0, 540, 480, 638];
+/// Front: where the holder's photo is looked for on a card rectified around its number
+/// line ([`crate::anchor`]): real cards print it higher and further right than the
+/// generator's, and this box holds both.
+pub const FRONT_PHOTO_SEARCH: Roi = [30, 0, 480, 480];
 /// Front: the holder's photo.
 pub const FRONT_PHOTO: Roi = [30, 120, 300, 450];
 

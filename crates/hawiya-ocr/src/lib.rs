@@ -5,6 +5,7 @@
 //! ([`id_front`], [`id_back`]).
 
 pub mod address;
+pub mod anchor;
 pub mod card;
 pub mod detect;
 pub mod digits;

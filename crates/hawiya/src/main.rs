@@ -4,6 +4,8 @@ mod bench;
 mod document_spoof_cmd;
 mod liveness_cmd;
 mod presentation_cmd;
+mod real_crops;
+mod real_eval;
 mod synth_cmd;
 mod train_cmd;
 
@@ -54,11 +56,13 @@ enum Command {
     Synth(synth_cmd::SynthArgs),
     /// Write a synthetic liveness frame triple (`face_1.jpg`..`face_3.jpg`) from a face photo.
     SynthFrames(liveness_cmd::FramesArgs),
-    /// Score the reader of a document type on a folder written by `hawiya synth`.
+    /// Score the reader of a document type on a folder written by `hawiya synth`, or
+    /// (`hawiya eval real DIR`) the ID readers on real photos laid out as
+    /// `shared/data/real-dev`.
     Eval {
-        /// Document type (as for `synth`).
+        /// Document type (as for `synth`), or `real`.
         doc_type: String,
-        /// Folder of `NNNN.png` + `NNNN.json`.
+        /// Folder of `NNNN.png` + `NNNN.json` (for `real`: the folder holding `id-front/`).
         dir: PathBuf,
     },
     /// AML screening lists.
@@ -178,8 +182,9 @@ fn main() -> anyhow::Result<()> {
         Command::Synth(args) => synth_cmd::synth(&args),
         Command::Train {
             command: TrainCommand::Digits(args),
-        } => train_cmd::train_digits(&args),
+        } => train_cmd::train_digits(&args, &config),
         Command::SynthFrames(args) => liveness_cmd::synth_frames(&config, &args),
+        Command::Eval { doc_type, dir } if doc_type == "real" => real_eval::run(&dir, &config),
         Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir, &config),
         Command::Bench {
             command: BenchCommand::Face(args),

@@ -125,7 +125,7 @@ impl Reader for IdFrontReader {
 }
 
 /// Key under which a reading carries its findings' codes (not a field: not scored).
-const FINDINGS_KEY: &str = "_findings";
+pub(crate) const FINDINGS_KEY: &str = "_findings";
 
 /// `fields` with the findings' codes added under [`FINDINGS_KEY`].
 fn with_findings(
@@ -160,20 +160,24 @@ impl Reader for IdBackReader {
 }
 
 /// The in-process reader of a document type, if one is built.
+/// The national ID front reader as the server runs it, on one inference slot.
+pub fn id_front_reader(config: &hawiya_server::Config) -> anyhow::Result<Box<dyn Reader>> {
+    let models = config.models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
+    let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None)?;
+    Ok(Box::new(IdFrontReader {
+        face,
+        ocr: hawiya_ocr::IdReader::load(1, &runtime, &models)?,
+    }))
+}
+
 fn reader_for(
     doc: DocType,
     config: &hawiya_server::Config,
 ) -> anyhow::Result<Option<Box<dyn Reader>>> {
     let models = config.models_dir();
     Ok(match doc {
-        DocType::IdFront => {
-            let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
-            let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None)?;
-            Some(Box::new(IdFrontReader {
-                face,
-                ocr: hawiya_ocr::IdReader::load(1, &runtime, &models)?,
-            }))
-        }
+        DocType::IdFront => Some(id_front_reader(config)?),
         DocType::IdBack => {
             let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
             Some(Box::new(IdBackReader {
@@ -232,7 +236,10 @@ pub fn eval(doc_type: &str, dir: &Path, config: &hawiya_server::Config) -> anyho
             .with_context(|| png.display().to_string())?
             .to_rgb8();
         let start = Instant::now();
-        readings.push(reader.read(&image).unwrap_or_default());
+        readings.push(reader.read(&image).unwrap_or_else(|e| {
+            eprintln!("{}: {e:#}", png.display());
+            Default::default()
+        }));
         latencies.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     // The fields the reader reads; a sample where it found nothing scores them as empty.

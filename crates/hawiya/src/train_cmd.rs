@@ -55,6 +55,14 @@ pub struct TrainDigitsArgs {
     /// Start from these weights instead of seeded random ones (fine-tuning).
     #[arg(long)]
     pub init: Option<PathBuf>,
+    /// Add the number lines of the real photos under this folder (laid out as
+    /// `shared/data/real-dev`; tuning part of `hawiya eval real`'s split only), cut as the
+    /// front reader cuts them.
+    #[arg(long)]
+    pub real: Option<PathBuf>,
+    /// Jittered copies of each real number line.
+    #[arg(long, default_value_t = 20)]
+    pub real_copies: u32,
 }
 
 struct Line {
@@ -242,13 +250,28 @@ fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
 }
 
 /// Trains and writes the weights.
-pub fn train_digits(args: &TrainDigitsArgs) -> anyhow::Result<()> {
+pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> anyhow::Result<()> {
     let start = Instant::now();
     let cuts = ReaderCuts {
         pieces: args.pieces,
         number_crops: args.number_crops,
     };
-    let train = lines(args.seed, args.samples, args.words, cuts)?;
+    let mut train = lines(args.seed, args.samples, args.words, cuts)?;
+    if let Some(dir) = &args.real {
+        let crops = crate::real_crops::number_crops(dir, config, args.real_copies, args.seed)?;
+        train.extend(crops.into_iter().filter_map(|c| {
+            Some(Line {
+                input: digits::prepare(&c.image)?,
+                label: c
+                    .text
+                    .chars()
+                    .map(digits::class_of)
+                    .collect::<Option<_>>()?,
+                text: c.text,
+                word: false,
+            })
+        }));
+    }
     let valid = lines(args.seed + 1000, args.validation, args.words, cuts)?;
     eprintln!(
         "{} training and {} validation lines drawn in {:.1} s",

@@ -228,3 +228,93 @@ fn detector_places_the_text_lines() {
     assert!(shifted_moved >= 16, "{shifted_moved}");
     assert!(shifted_read >= 18 && shifted_read > template_read);
 }
+
+/// `img` with its left `left` and top `top` fractions cut away: the card's outline is
+/// lost (a phone photo cut off at the image edge).
+fn cut_off(img: &image::RgbImage, left: f32, top: f32) -> image::RgbImage {
+    let (w, h) = img.dimensions();
+    let (x0, y0) = ((w as f32 * left) as u32, (h as f32 * top) as u32);
+    image::imageops::crop_imm(img, x0, y0, w - x0, h - y0).to_image()
+}
+
+/// Photographed fronts cut off at the image edge (the photo side, then also the top with
+/// the header and first name): found by their number line, the number read exactly or
+/// flagged, never a wrong number without a finding.
+#[test]
+fn fronts_cut_off_at_the_image_edge() {
+    let models = common::models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
+    let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None).unwrap();
+    let reader = hawiya_ocr::IdReader::load(1, &runtime, &models).unwrap();
+    let g = Generator::new(None).unwrap();
+    let check = |photo: &image::RgbImage| face.photo_face_score(photo);
+    let (mut found, mut exact, mut unflagged_wrong, mut cards) = (0, 0, 0, 0);
+    for (index, (left, top)) in [(0.3, 0.0), (0.35, 0.2)]
+        .iter()
+        .cycle()
+        .take(12)
+        .enumerate()
+    {
+        let sample = g
+            .generate(
+                DocType::IdFront,
+                2027,
+                index as u32,
+                &[Degradation::Perspective, Degradation::Jpeg],
+            )
+            .unwrap();
+        let truth = sample.truth.fields["idNumber"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let img = cut_off(&sample.image, *left, *top);
+        let outcome =
+            read_front_photo(&img, &reader, &check, hawiya_synth::reference_date()).unwrap();
+        cards += 1;
+        if let FrontOutcome::Front { text, .. } = outcome {
+            found += 1;
+            let read = text.fields()["idNumber"].as_str().unwrap_or("").to_string();
+            exact += usize::from(read == truth);
+            unflagged_wrong += usize::from(read != truth && text.findings().is_empty());
+        }
+    }
+    eprintln!("cut-off fronts: found {found}/{cards}, idNumber exact {exact}, wrong without a finding {unflagged_wrong}");
+    assert_eq!(found, cards);
+    assert!(exact >= cards - 1, "{exact}/{cards}");
+    assert_eq!(unflagged_wrong, 0);
+}
+
+/// Photographed backs cut off at the image edge (the left part with the release date and
+/// part of the barcode): found by their number line and read.
+#[test]
+fn backs_cut_off_at_the_image_edge() {
+    let models = common::models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1)).unwrap();
+    let reader = hawiya_ocr::IdReader::load(1, &runtime, &models).unwrap();
+    let g = Generator::new(None).unwrap();
+    let (mut exact, mut cards) = (0, 0);
+    for index in 0..8 {
+        let sample = g
+            .generate(
+                DocType::IdBack,
+                2027,
+                index,
+                &[Degradation::Perspective, Degradation::Jpeg],
+            )
+            .unwrap();
+        let truth = sample.truth.fields["idNumber"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let img = cut_off(&sample.image, 0.3, 0.0);
+        let outcome =
+            hawiya_ocr::id_back::read_back_photo(&img, &reader, hawiya_synth::reference_date())
+                .unwrap();
+        cards += 1;
+        if let hawiya_ocr::id_back::BackOutcome::Back { text, .. } = outcome {
+            exact += usize::from(text.fields()["idNumber"].as_str() == Some(truth.as_str()));
+        }
+    }
+    eprintln!("cut-off backs: idNumber exact {exact}/{cards}");
+    assert!(exact >= cards - 1, "{exact}/{cards}");
+}
