@@ -28,6 +28,9 @@ pub struct NidReading {
     pub repaired: bool,
     /// Lowest character probability of the reading.
     pub min_prob: f32,
+    /// Whether a second, independent reading (another crop of the line) gave the same
+    /// valid number.
+    pub confirmed: bool,
 }
 
 impl NidReading {
@@ -49,9 +52,10 @@ impl NidReading {
         }
     }
 
-    /// Whether the number was read as printed, every character surely.
+    /// Whether the number was read surely: confirmed by a second reading, or read as
+    /// printed with every character above [`MIN_SURE_PROB`].
     pub fn sure(&self) -> bool {
-        !self.repaired && self.min_prob >= MIN_SURE_PROB
+        self.confirmed || (!self.repaired && self.min_prob >= MIN_SURE_PROB)
     }
 
     /// The number when it is valid (structure and check digit).
@@ -147,6 +151,7 @@ pub fn repair_nid(read: &LineRead, today: NaiveDate) -> NidReading {
         parsed,
         repaired: false,
         min_prob,
+        confirmed: false,
     };
     if matches!(&first, Ok(n) if n.checksum_valid) || !(12..=16).contains(&read.chars.len()) {
         return as_read(first);
@@ -209,6 +214,7 @@ pub fn repair_nid(read: &LineRead, today: NaiveDate) -> NidReading {
                 parsed: Ok(n.clone()),
                 repaired: true,
                 min_prob,
+                confirmed: false,
             }
         }
         _ => as_read(first),
@@ -539,7 +545,12 @@ pub fn read_front_photo(
         (Some(number), Some(quad))
             if number.number.valid().is_some() && number.fits_outline(&quad) =>
         {
-            read_outlined(img, quad, reader, photo_check, today)
+            let mut outcome = read_outlined(img, quad, reader, photo_check, today)?;
+            if let FrontOutcome::Front { text, .. } = &mut outcome {
+                let digits = |n: &NidReading| n.valid().map(|v| v.digits.clone());
+                text.id_number.confirmed = digits(&text.id_number) == digits(&number.number);
+            }
+            Ok(outcome)
         }
         (Some(number), _) if number.number.valid().is_some() => {
             let lines = crate::anchor::join_pieces(pieces);
