@@ -420,18 +420,12 @@ pub fn serial_area(img: &RgbImage, number: &OrientedLine) -> RgbImage {
 /// there, at least 2.5 times longer than high, with a fifth of its height as margin.
 pub fn serial_crop(area: &RgbImage, reader: &crate::IdReader) -> anyhow::Result<Option<RgbImage>> {
     let (w, h) = area.dimensions();
-    let found = reader
-        .lines
-        .detect(area, w)?
-        .into_iter()
-        .filter(|b| b.x1 - b.x0 >= 2.5 * (b.y1 - b.y0))
-        .max_by(|a, b| (a.x1 - a.x0).total_cmp(&(b.x1 - b.x0)));
+    let found = crate::detect::longest_line(reader.lines.detect(area, w)?, 2.5);
     Ok(found.map(|b| {
-        let pad = 0.2 * (b.y1 - b.y0);
-        let x0 = (b.x0 - pad).max(0.0) as u32;
-        let y0 = (b.y0 - pad).max(0.0) as u32;
-        let x1 = ((b.x1 + pad) as u32).clamp(x0 + 1, w);
-        let y1 = ((b.y1 + pad) as u32).clamp(y0 + 1, h);
+        let x0 = b.x0.max(0.0) as u32;
+        let y0 = b.y0.max(0.0) as u32;
+        let x1 = (b.x1 as u32).clamp(x0 + 1, w);
+        let y1 = (b.y1 as u32).clamp(y0 + 1, h);
         image::imageops::crop_imm(area, x0, y0, x1 - x0, y1 - y0).to_image()
     }))
 }
@@ -466,11 +460,6 @@ pub fn find_number(
     Ok(read
         .into_iter()
         .max_by(|a, b| a.score().total_cmp(&b.score())))
-}
-
-/// The photo turned upright around the number line and rectified to the card's size.
-pub fn rectify(img: &RgbImage, number: &NumberLine) -> RgbImage {
-    crate::card::rectify(img, &number.card_quad(), false)
 }
 
 #[cfg(test)]

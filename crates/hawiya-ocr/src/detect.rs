@@ -330,6 +330,23 @@ fn boxes_of(probs: &[f32], w: u32, h: u32) -> Vec<TextBox> {
         .collect()
 }
 
+/// The longest of `boxes` at least `min_aspect` times wider than high, grown by a fifth
+/// of its height on every side (not clamped to the image).
+pub fn longest_line(boxes: Vec<TextBox>, min_aspect: f32) -> Option<TextBox> {
+    let b = boxes
+        .into_iter()
+        .filter(|b| b.x1 - b.x0 >= min_aspect * (b.y1 - b.y0))
+        .max_by(|a, b| (a.x1 - a.x0).total_cmp(&(b.x1 - b.x0)))?;
+    let pad = 0.2 * (b.y1 - b.y0);
+    Some(TextBox {
+        x0: b.x0 - pad,
+        y0: b.y0 - pad,
+        x1: b.x1 + pad,
+        y1: b.y1 + pad,
+        score: b.score,
+    })
+}
+
 /// Least shift of a line from its template box, as a fraction of the box height, for the
 /// box to follow it: the readers were tuned on template crops, and a detected box is less
 /// steady (the unclip margin varies with the line's length), so a line where the template

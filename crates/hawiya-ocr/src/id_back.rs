@@ -343,12 +343,9 @@ fn read_back_anchored(
     today: NaiveDate,
 ) -> anyhow::Result<BackOutcome> {
     let (pieces, number) = crate::anchor::locate_number(img, reader, today)?;
-    let Some(number) = number else {
+    let Some(number) = number.filter(|n| n.number.valid().is_some()) else {
         return Ok(BackOutcome::NoCard);
     };
-    if number.number.valid().is_none() {
-        return Ok(BackOutcome::NoCard);
-    }
     let lines = crate::anchor::join_pieces(pieces);
     if crate::anchor::looks_like_front(&number.line, &lines) {
         return Ok(BackOutcome::FrontSide);

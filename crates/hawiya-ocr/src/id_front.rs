@@ -337,22 +337,14 @@ fn read_serial(line: &RgbImage, reader: &crate::IdReader) -> anyhow::Result<Stri
 fn serial_box(card: &RgbImage, reader: &crate::IdReader) -> anyhow::Result<Roi> {
     let [x0, y0, x1, y1] = layout::FRONT_ID_KEY_SEARCH;
     let area = layout::crop(card, layout::FRONT_ID_KEY_SEARCH);
-    let found = reader
-        .lines
-        .detect(&area, x1 - x0)?
-        .into_iter()
-        .filter(|b| b.x1 - b.x0 >= 3.0 * (b.y1 - b.y0))
-        .max_by(|a, b| (a.x1 - a.x0).total_cmp(&(b.x1 - b.x0)));
+    let found = crate::detect::longest_line(reader.lines.detect(&area, x1 - x0)?, 3.0);
     Ok(match found {
-        Some(b) => {
-            let pad = 0.2 * (b.y1 - b.y0);
-            [
-                (x0 as f32 + b.x0 - pad).max(0.0) as u32,
-                (y0 as f32 + b.y0 - pad).max(0.0) as u32,
-                (x0 as f32 + b.x1 + pad).min(x1 as f32) as u32,
-                (y0 as f32 + b.y1 + pad).min(y1 as f32) as u32,
-            ]
-        }
+        Some(b) => [
+            (x0 as f32 + b.x0).max(0.0) as u32,
+            (y0 as f32 + b.y0).max(0.0) as u32,
+            (x0 as f32 + b.x1).min(x1 as f32) as u32,
+            (y0 as f32 + b.y1).min(y1 as f32) as u32,
+        ],
         None => layout::FRONT_ID_KEY,
     })
 }
@@ -552,16 +544,13 @@ pub fn read_front_photo(
             }
             Ok(outcome)
         }
-        (Some(number), _) if number.number.valid().is_some() => {
+        // A valid number without an agreeing outline, or the only reading there is.
+        (Some(number), outline) if number.number.valid().is_some() || outline.is_none() => {
             let lines = crate::anchor::join_pieces(pieces);
             read_anchored(img, number, &lines, reader, photo_check)
         }
         (_, Some(quad)) => read_outlined(img, quad, reader, photo_check, today),
-        (Some(number), None) => {
-            let lines = crate::anchor::join_pieces(pieces);
-            read_anchored(img, number, &lines, reader, photo_check)
-        }
-        (None, None) => Ok(FrontOutcome::NoCard),
+        (_, None) => Ok(FrontOutcome::NoCard),
     }
 }
 
