@@ -255,9 +255,14 @@ pub fn assess(
     // 1. Capture span.
     let times: Vec<i64> = frames.iter().filter_map(|f| f.captured_at_ms).collect();
     if times.len() == 3 {
-        let span = times.iter().max().unwrap() - times.iter().min().unwrap();
-        s.capture_span_ms = Some(span);
-        if span > MAX_CAPTURE_SPAN_MS {
+        // Checked: times at the ends of i64 must not wrap into a small span.
+        let span = times
+            .iter()
+            .max()
+            .unwrap()
+            .checked_sub(*times.iter().min().unwrap());
+        s.capture_span_ms = span;
+        if span.is_none_or(|span| span > MAX_CAPTURE_SPAN_MS) {
             reasons.push("capture_span_exceeded".into());
         }
     }

@@ -10,8 +10,8 @@ use hawiya_vision::{DecodedImage, ImageError};
 use serde::de::DeserializeOwned;
 
 /// A JSON body parsed into `T`, with errors in the envelope:
-/// malformed JSON → 6101, a wrong type → 6102 naming the field, too large → 6105,
-/// a non-JSON content type → 6104.
+/// malformed JSON → 6101, a wrong type or a NUL character → 6102, too large → 6105,
+/// a content type other than JSON ([`is_json_content_type`]) → 6104.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
@@ -19,8 +19,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
         if let Some(ct) = req.headers().get(axum::http::header::CONTENT_TYPE) {
-            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
-            if !ct.starts_with("application/json") && !ct.contains("+json") {
+            if !is_json_content_type(ct.to_str().unwrap_or("")) {
                 return Err(ApiError::new(codes::UNSUPPORTED_CONTENT_TYPE));
             }
         }
@@ -35,10 +34,54 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
-/// Parses JSON bytes into `T`, classifying errors as syntax (6101) or data (6102).
+/// Whether a `Content-Type` names JSON: `application/json`, `text/json` (the ASP.NET
+/// backend Vlens clients were written against accepts it) or `application/<name>+json`;
+/// parameters such as `charset` are ignored.
+pub fn is_json_content_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence == "text/json"
+        || essence
+            .strip_prefix("application/")
+            .and_then(|sub| sub.strip_suffix("+json"))
+            .is_some_and(|name| !name.is_empty())
+}
+
+/// Whether a JSON text holds an escaped NUL (`\u0000`): PostgreSQL cannot store one in
+/// text, and no field of the API has a use for it. Linear; escaped backslashes are skipped.
+pub fn has_escaped_nul(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'\\') {
+        let escape = i + at;
+        if bytes.get(escape + 1..escape + 6) == Some(&b"u0000"[..]) {
+            return true;
+        }
+        i = escape + 2;
+        if i >= bytes.len() {
+            return false;
+        }
+    }
+    false
+}
+
+/// 6102 for a text field holding the NUL character.
+pub fn nul_error() -> ApiError {
+    ApiError::new(codes::INVALID_FIELD).message("Text fields must not contain the NUL character")
+}
+
+/// Parses JSON bytes into `T`, classifying errors as syntax (6101) or data (6102, also for a
+/// NUL character in a string).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(codes::MALFORMED_JSON).message("The request body is empty"));
+    }
+    if has_escaped_nul(bytes) {
+        return Err(nul_error());
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
@@ -117,6 +160,44 @@ pub async fn decode_images(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_content_types() {
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "text/json",
+            "application/problem+json",
+        ] {
+            assert!(is_json_content_type(ok), "{ok}");
+        }
+        for bad in [
+            "application/jsonp",
+            "application/json5",
+            "text/plain",
+            "application/+json",
+            "multipart/form-data",
+            "",
+        ] {
+            assert!(!is_json_content_type(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn escaped_nul_is_found_and_escaped_backslashes_are_not_it() {
+        assert!(has_escaped_nul(br#"{"a":"x\u0000y"}"#));
+        assert!(has_escaped_nul(br#"{"a":"\\\u0000"}"#));
+        assert!(!has_escaped_nul(br#"{"a":"\\u0000"}"#));
+        assert!(!has_escaped_nul(br#"{"a":"\u0001", "b": "\\"}"#));
+        assert!(!has_escaped_nul(br#"\"#));
+        assert_eq!(
+            parse_json::<serde_json::Value>(br#"{"a":"\u0000"}"#)
+                .unwrap_err()
+                .code
+                .code,
+            6102
+        );
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]

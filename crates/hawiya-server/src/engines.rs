@@ -48,8 +48,14 @@ impl Engines {
 
     /// Loads ONNX Runtime and every engine from the configured models directory. Blocking.
     pub fn load(&self, config: &Config) {
+        let dir = config.models_dir();
+        // Reasons reach answers (6500, `/readyz`): the server's paths stay in the log.
+        let public = |reason: String| {
+            reason
+                .replace(&dir.display().to_string(), "<models dir>")
+                .replace(&config.data_dir.display().to_string(), "<data dir>")
+        };
         let result = (|| -> anyhow::Result<()> {
-            let dir = config.models_dir();
             let bad = hawiya_infer::fetch::verify(&dir);
             anyhow::ensure!(
                 bad.is_empty(),
@@ -70,7 +76,7 @@ impl Engines {
                     *self
                         .id_reader_error
                         .lock()
-                        .unwrap_or_else(|e| e.into_inner()) = Some(format!("{e:#}"));
+                        .unwrap_or_else(|e| e.into_inner()) = Some(public(format!("{e:#}")));
                 }
             }
             Ok(())
@@ -82,7 +88,7 @@ impl Engines {
             }
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "loading the engines failed");
-                EngineStatus::Failed(format!("{e:#}"))
+                EngineStatus::Failed(public(format!("{e:#}")))
             }
         };
         *self.status.lock().unwrap_or_else(|e| e.into_inner()) = status;

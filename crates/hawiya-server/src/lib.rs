@@ -17,6 +17,7 @@ pub mod transactions;
 
 pub use config::Config;
 
+use anyhow::Context;
 use axum::routing::{get, post};
 use axum::Router;
 use hawiya_store::{MasterKey, Sealer, Store};
@@ -42,9 +43,12 @@ pub struct AppState {
 impl AppState {
     /// Opens the data directory, the master key and the database.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!("creating data directory {}: {e}", config.data_dir.display())
-        })?;
+        hawiya_store::crypto::create_private_dir(&config.data_dir)
+            .context("creating the data directory")?;
+        if config.database_url.is_none() {
+            hawiya_store::crypto::create_private_file(&config.data_dir.join("hawiya.db"))
+                .context("creating the database file")?;
+        }
         let master = MasterKey::load_or_create(&config.data_dir.join("keys"))?;
         let store = Store::connect(&config.database_url(), Sealer::new(&master)).await?;
         let slots = config

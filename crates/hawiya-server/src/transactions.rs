@@ -20,7 +20,7 @@ pub async fn resolve(
     transaction_id: Option<&str>,
     client_transaction_id: Option<&str>,
 ) -> ApiResult<TransactionRef> {
-    if client_transaction_id.is_some_and(|c| c.len() > MAX_CLIENT_TRANSACTION_ID) {
+    if client_transaction_id.is_some_and(|c| c.chars().count() > MAX_CLIENT_TRANSACTION_ID) {
         return Err(ApiError::new(codes::INVALID_FIELD).field(
             "client_transaction_id",
             format!("longer than {MAX_CLIENT_TRANSACTION_ID} characters"),

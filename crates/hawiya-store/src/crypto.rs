@@ -34,7 +34,7 @@ impl MasterKey {
                 .with_context(|| format!("reading {}", path.display()))?;
             return Self::from_base64(text.trim()).with_context(|| path.display().to_string());
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        create_private_dir(dir)?;
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
         write_private(&path, B64.encode(key).as_bytes())?;
@@ -57,6 +57,31 @@ impl MasterKey {
         hk.expand(label.as_bytes(), &mut out)
             .expect("32 bytes is a valid HKDF-SHA256 output length");
         out
+    }
+}
+
+/// Creates `dir` and its missing parents, the new ones readable by their owner only (0700
+/// on Unix, whatever the umask); an existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
+}
+
+/// Creates an empty file readable by its owner only (0600 on Unix) unless it exists, so a
+/// program that opens it later (SQLite, and its `-wal` and `-shm` files, which take the
+/// database file's mode) keeps that mode.
+pub fn create_private_file(path: &Path) -> anyhow::Result<()> {
+    match write_private(path, b"") {
+        Err(_) if path.exists() => Ok(()),
+        other => other,
     }
 }
 
@@ -149,6 +174,25 @@ pub fn random_token(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn private_dirs_and_files_are_the_owners_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b");
+        create_private_dir(&dir).unwrap();
+        create_private_dir(&dir).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&root.path().join("a")), 0o700);
+        let file = dir.join("hawiya.db");
+        create_private_file(&file).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        std::fs::write(&file, b"kept").unwrap();
+        create_private_file(&file).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"kept");
+    }
 
     #[test]
     fn seal_round_trip_and_tamper_detection() {

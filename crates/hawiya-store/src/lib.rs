@@ -332,7 +332,8 @@ impl Store {
         skip: i64,
         max: i64,
     ) -> StoreResult<(i64, Vec<TransactionSummary>)> {
-        // Case-insensitive on both databases, and the filter's own `%`, `_`, `\` are literal.
+        // Case-insensitive on both databases (against the reference as the server folded it),
+        // and the filter's own `%`, `_`, `\` are literal.
         let pattern = filter.map(|f| {
             let escaped = f
                 .to_lowercase()
@@ -343,7 +344,7 @@ impl Store {
         });
         let total: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM transactions WHERE tenant_id = $1 \
-             AND ($2 IS NULL OR LOWER(client_transaction_id) LIKE $2 ESCAPE '\\')",
+             AND ($2 IS NULL OR client_transaction_id_folded LIKE $2 ESCAPE '\\')",
         )
         .bind(tenant_id)
         .bind(pattern.as_deref())
@@ -352,7 +353,7 @@ impl Store {
         .try_get("n")
         .map_err(anyhow::Error::from)?;
         let rows = sqlx::query(&format!(
-            "{TRANSACTION_SUMMARY_SELECT} WHERE t.tenant_id = $1 AND ($2 IS NULL OR LOWER(t.client_transaction_id) LIKE $2 ESCAPE '\\') \
+            "{TRANSACTION_SUMMARY_SELECT} WHERE t.tenant_id = $1 AND ($2 IS NULL OR t.client_transaction_id_folded LIKE $2 ESCAPE '\\') \
              GROUP BY t.id, t.client_transaction_id, t.created_at, t.updated_at \
              ORDER BY t.created_at DESC, t.id LIMIT $3 OFFSET $4"
         ))
@@ -380,11 +381,12 @@ impl Store {
             } => {
                 let id = new_id();
                 sqlx::query(
-                    "INSERT INTO transactions (id, tenant_id, client_transaction_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+                    "INSERT INTO transactions (id, tenant_id, client_transaction_id, client_transaction_id_folded, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
                 )
                 .bind(&id)
                 .bind(&step.tenant_id)
                 .bind(client_transaction_id.as_deref())
+                .bind(client_transaction_id.as_deref().map(str::to_lowercase))
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;

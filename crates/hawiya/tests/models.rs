@@ -86,6 +86,13 @@ fn a_server_with_altered_models_is_not_ready() {
         .as_str()
         .unwrap()
         .contains("sface_2021dec_fp32.onnx"));
+    // The server's paths stay in its log.
+    let models_dir = models.path().to_str().unwrap();
+    assert!(
+        !ready.body.to_string().contains(models_dir),
+        "{}",
+        ready.body
+    );
     assert_eq!(s.get("/healthz", &[]).status, 200);
     let t = s.tenant("unready");
     let img = testdata_b64("faces/eval-sample/img20.jpg");
@@ -99,4 +106,5 @@ fn a_server_with_altered_models_is_not_ready() {
         .as_str()
         .unwrap()
         .contains("models fetch"));
+    assert!(!r.body.to_string().contains(models_dir), "{}", r.body);
 }

@@ -155,9 +155,11 @@ pub async fn import(
     .await
     .map_err(ApiError::internal)?
     .map_err(|e| {
+        // Where in the list and why; the server's temporary path stays out of the answer.
+        let why = format!("{}: {}", e.location, e.message);
         ApiError::new(codes::INVALID_FIELD)
-            .message(format!("The list could not be imported: {e}"))
-            .field("csv", e.to_string())
+            .message(format!("The list could not be imported: {why}"))
+            .field("csv", why)
     })?;
     let lines = entries
         .iter()

@@ -31,6 +31,10 @@ use utoipa::ToSchema;
 /// The frame fields, in order.
 const FRAME_FIELDS: [&str; 3] = ["face_1", "face_2", "face_3"];
 
+/// Accepted capture times, milliseconds: from the Unix epoch (or a client's own zero) to the
+/// end of year 9999. Anything else is a client bug, answered 6102.
+const CAPTURE_TIMES_MS: std::ops::RangeInclusive<i64> = 0..=253_402_300_799_999;
+
 /// Body of `POST /v1/ocr/liveness/multi`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LivenessRequest {
@@ -233,10 +237,14 @@ pub async fn liveness_multi(
     ];
     let capture_times = match body.capture_times_ms {
         None => [None; 3],
-        Some(t) if t.len() == 3 => [Some(t[0]), Some(t[1]), Some(t[2])],
+        Some(t) if t.len() == 3 && t.iter().all(|ms| CAPTURE_TIMES_MS.contains(ms)) => {
+            [Some(t[0]), Some(t[1]), Some(t[2])]
+        }
         Some(_) => {
-            return Err(ApiError::new(codes::INVALID_FIELD)
-                .field("capture_times_ms", "three capture times, one per frame"))
+            return Err(ApiError::new(codes::INVALID_FIELD).field(
+                "capture_times_ms",
+                "three capture times, one per frame, each from 0 to 253402300799999",
+            ))
         }
     };
     let with_id_image = body.image.is_some();

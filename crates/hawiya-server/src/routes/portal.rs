@@ -226,6 +226,9 @@ pub async fn list_transactions(
     }
     let skip = q.skip_count.unwrap_or(0).max(0);
     let filter = q.filter_text.filter(|f| !f.is_empty());
+    if filter.as_deref().is_some_and(|f| f.contains('\0')) {
+        return Err(crate::body::nul_error().field("filterText", "contains NUL"));
+    }
     let (total, items) = state
         .store
         .list_transactions(&tenant.id, filter.as_deref(), skip, max)

@@ -1,0 +1,153 @@
+//! Hostile input that once got a 500, a wrong answer or a silent pass (issue 18's table): each
+//! row is answered with its code, on SQLite and on PostgreSQL, and leaves nothing behind.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[test]
+fn nul_characters_are_refused_before_any_work() {
+    let s = Server::start();
+    let t = s.tenant("nul");
+    let key = [("ApiKey", t.api_key.as_str())];
+    let steps = |body: &str| {
+        s.send(
+            "POST",
+            "/v1/app/steps",
+            &[key[0], ("Content-Type", "application/json")],
+            Some(body.as_bytes()),
+        )
+    };
+    steps(r#"{"type":"others","client_transaction_id":"a\u0000b"}"#).assert_error(400, 6102);
+    steps(r#"{"type":"others","data":"\u0000"}"#).assert_error(400, 6102);
+    // An escaped backslash before `u0000` is text, not a NUL.
+    steps(r#"{"type":"others","data":"{}","client_transaction_id":"a\\u0000b"}"#).ok_data();
+    assert_eq!(s.transaction_count(&t), 1);
+
+    // The unauthenticated login, with a NUL in the tenant's name or the user's.
+    let login = s.send(
+        "POST",
+        "/api/credentials/Login",
+        &[
+            ("Content-Type", "application/json"),
+            ("TenancyName", t.name.as_str()),
+        ],
+        Some(br#"{"userNameOrEmailAddress":"admin\u0000","password":"x"}"#),
+    );
+    login.assert_error(400, 6102);
+    let login = s.send(
+        "POST",
+        "/api/credentials/Login",
+        &[("Content-Type", "application/json")],
+        Some(br#"{"tenancyName":"a\u0000","userNameOrEmailAddress":"admin","password":"x"}"#),
+    );
+    login.assert_error(400, 6102);
+
+    // The transaction filter: the same answer on both databases.
+    s.get("/v1/app/transactions?filterText=%00", &key)
+        .assert_error(400, 6102);
+    s.get("/v1/app/transactions?filterText=a%00b", &key)
+        .assert_error(400, 6102);
+}
+
+#[test]
+fn json_content_types_are_the_json_ones() {
+    let s = Server::start();
+    let t = s.tenant("ctype");
+    let send = |ct: &str| {
+        s.send(
+            "POST",
+            "/v1/app/steps",
+            &[("ApiKey", t.api_key.as_str()), ("Content-Type", ct)],
+            Some(br#"{"type":"others","data":"{}"}"#),
+        )
+    };
+    send("application/jsonp").assert_error(415, 6104);
+    send("application/json5").assert_error(415, 6104);
+    send("text/plain").assert_error(415, 6104);
+    send("text/json").ok_data();
+    send("application/json; charset=utf-8").ok_data();
+    send("application/vnd.vlens+json").ok_data();
+    assert_eq!(s.transaction_count(&t), 3);
+}
+
+#[test]
+fn capture_times_at_the_ends_of_i64_are_refused() {
+    let s = Server::start();
+    let t = s.tenant("times");
+    let face = face_b64();
+    for times in [
+        json!([i64::MIN, i64::MAX, 0]),
+        json!([0, 100, i64::MAX]),
+        json!([-1, 100, 200]),
+    ] {
+        s.post(
+            "/v1/ocr/liveness/multi",
+            &[("ApiKey", &t.api_key)],
+            &json!({"face_1": face, "face_2": face, "face_3": face, "image": face,
+                    "capture_times_ms": times}),
+        )
+        .assert_error(400, 6102);
+    }
+    assert_eq!(s.transaction_count(&t), 0);
+}
+
+#[test]
+fn client_transaction_ids_are_measured_in_characters() {
+    let s = Server::start();
+    let t = s.tenant("chars");
+    let step = |id: &str| {
+        s.post(
+            "/v1/app/steps",
+            &[("ApiKey", &t.api_key)],
+            &json!({"type": "others", "data": "{}", "client_transaction_id": id}),
+        )
+    };
+    // 256 two-byte characters (512 bytes) are within the 256-character limit.
+    step(&"é".repeat(256)).ok_data();
+    step(&"é".repeat(257)).assert_error(400, 6102);
+    assert_eq!(s.transaction_count(&t), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_database_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Server::start();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = s.data_dir();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("keys")), 0o700);
+    let db = dir.join("hawiya.db");
+    if std::env::var_os("HAWIYA_TEST_DATABASE_URL").is_none() {
+        assert_eq!(mode(&db), 0o600);
+        // SQLite's journal files take the database file's mode.
+        s.tenant("perm");
+        for extra in ["hawiya.db-wal", "hawiya.db-shm"] {
+            let p = dir.join(extra);
+            if p.exists() {
+                assert_eq!(mode(&p), 0o600, "{extra}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_transaction_filter_folds_case_beyond_ascii_on_both_databases() {
+    let s = Server::start();
+    let t = s.tenant("fold");
+    let key = [("ApiKey", t.api_key.as_str())];
+    for id in ["École-7", "ÉCOLE-8", "other"] {
+        s.post(
+            "/v1/app/steps",
+            &key,
+            &json!({"type": "others", "data": "{}", "client_transaction_id": id}),
+        )
+        .ok_data();
+    }
+    for filter in ["%C3%A9cole", "%C3%89COLE", "%C3%89cOlE"] {
+        let page = s.get(&format!("/v1/app/transactions?filterText={filter}"), &key);
+        assert_eq!(page.ok_data()["totalCount"], 2, "{filter}");
+    }
+}
