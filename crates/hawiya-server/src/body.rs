@@ -74,6 +74,24 @@ pub fn nul_error() -> ApiError {
     ApiError::new(codes::INVALID_FIELD).message("Text fields must not contain the NUL character")
 }
 
+/// Deserialises an optional text field of at most `N` characters; a longer one is a data
+/// error (6102 naming the field). Every text field of a request carries such a bound
+/// (`docs/DECISIONS.md`, "Text field lengths"), so work that grows with a field's length,
+/// such as AML name matching, stays bounded.
+pub fn text<'de, D, const N: usize>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    let value = Option::<String>::deserialize(deserializer)?;
+    match value {
+        Some(s) if s.chars().count() > N => Err(serde::de::Error::custom(format!(
+            "longer than {N} characters"
+        ))),
+        other => Ok(other),
+    }
+}
+
 /// Parses JSON bytes into `T`, classifying errors as syntax (6101) or data (6102, also for a
 /// NUL character in a string).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {

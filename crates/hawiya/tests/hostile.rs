@@ -151,3 +151,44 @@ fn the_transaction_filter_folds_case_beyond_ascii_on_both_databases() {
         assert_eq!(page.ok_data()["totalCount"], 2, "{filter}");
     }
 }
+
+#[test]
+fn text_fields_are_bounded_before_any_work() {
+    let s = Server::start();
+    let t = s.tenant("long");
+    let key = [("ApiKey", t.api_key.as_str())];
+    // A name long enough to have run for minutes in the matcher.
+    let r = s.post(
+        "/v1/ocr/aml/validate",
+        &key,
+        &json!({"name": "x".repeat(100_000)}),
+    );
+    r.assert_error(400, 6102);
+    assert_eq!(r.body["error_descriptions"][0]["field"], "name");
+    // 256 characters are within the bound (the answer is about the lists, not the name).
+    let r = s.post(
+        "/v1/ocr/aml/validate",
+        &key,
+        &json!({"name": "x".repeat(256)}),
+    );
+    assert_ne!(r.code(), Some(6102), "{}", r.text);
+
+    s.post(
+        "/v1/app/steps",
+        &key,
+        &json!({"type": "x".repeat(65), "data": "{}"}),
+    )
+    .assert_error(400, 6102);
+    s.post(
+        "/api/credentials/Login",
+        &[("TenancyName", t.name.as_str())],
+        &json!({"userNameOrEmailAddress": "admin", "password": "p".repeat(1025)}),
+    )
+    .assert_error(400, 6102);
+    s.get(
+        &format!("/v1/app/transactions?filterText={}", "a".repeat(257)),
+        &key,
+    )
+    .assert_error(400, 6102);
+    assert_eq!(s.transaction_count(&t), 0);
+}

@@ -18,16 +18,26 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AmlRequest {
     /// Full name, Arabic or Latin. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub name: Option<String>,
     /// 14-digit national ID number (Western or Arabic-Indic digits).
     #[serde(rename = "idNumber")]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 32>")]
+    #[schema(max_length = 32)]
     pub id_number: Option<String>,
     /// Birth date, `YYYY-MM-DD`.
     #[serde(rename = "dateOfBirth")]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 32>")]
+    #[schema(max_length = 32)]
     pub date_of_birth: Option<String>,
     /// GUID of an existing transaction; omitted or null creates one.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub transaction_id: Option<String>,
     /// The caller's own reference, echoed back.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub client_transaction_id: Option<String>,
 }
 
@@ -129,6 +139,8 @@ pub async fn validate(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AmlImportRequest {
     /// List name, e.g. `blacklist`; a new import of the same name is a new version. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 100>")]
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     /// The tenant blacklist CSV (name, Arabic name, national ID, birth date, case number, case
     /// year, record date), as text. Required.
@@ -194,18 +206,30 @@ pub async fn lists(State(state): State<AppState>, admin: AdminAuth) -> ApiResult
 pub struct AmlReviewRequest {
     /// `personKey` from the screening. Required.
     #[serde(rename = "personKey")]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub person_key: Option<String>,
     /// `list` of the hit. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub list: Option<String>,
     /// `entryId` of the hit. Required.
     #[serde(rename = "entryId")]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub entry_id: Option<String>,
     /// `entryDigest` of the hit. Required.
     #[serde(rename = "entryDigest")]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub entry_digest: Option<String>,
     /// `false_positive` or `true_match`. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 32>")]
+    #[schema(max_length = 32)]
     pub decision: Option<String>,
     /// Free text.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 2000>")]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

@@ -17,10 +17,16 @@ use utoipa::ToSchema;
 #[serde(rename_all = "camelCase")]
 pub struct LoginRequest {
     /// Tenant name; the `TenancyName` header takes precedence.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 128>")]
+    #[schema(max_length = 128)]
     pub tenancy_name: Option<String>,
     /// Admin user name. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub user_name_or_email_address: Option<String>,
     /// Password. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 1024>")]
+    #[schema(max_length = 1024)]
     pub password: Option<String>,
 }
 
@@ -47,6 +53,8 @@ pub struct TokenData {
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
     /// The refresh token from login or the previous refresh. Required.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 1024>")]
+    #[schema(max_length = 1024)]
     pub refresh_token: Option<String>,
 }
 

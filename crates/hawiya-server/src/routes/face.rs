@@ -32,10 +32,16 @@ pub struct FaceCompareRequest {
     /// Second face, base64. Required.
     pub face_image2: Option<String>,
     /// GUID of an existing transaction; omitted or null creates one.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub transaction_id: Option<String>,
     /// The caller's own reference, echoed back.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub client_transaction_id: Option<String>,
     /// Accepted for compatibility.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub request_id: Option<String>,
 }
 
@@ -48,10 +54,16 @@ pub struct FaceMatchRequest {
     /// reader stores it): its largest face's embedding is kept in the transaction.
     pub id_front_image: Option<String>,
     /// GUID of the transaction holding the ID front; required without `id_front_image`.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub transaction_id: Option<String>,
     /// The caller's own reference, echoed back.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub client_transaction_id: Option<String>,
     /// Accepted for compatibility.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub request_id: Option<String>,
 }
 

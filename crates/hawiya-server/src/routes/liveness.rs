@@ -51,10 +51,16 @@ pub struct LivenessRequest {
     /// must span at most 500 ms).
     pub capture_times_ms: Option<Vec<i64>>,
     /// GUID of the transaction holding the ID front; required without `image`.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub transaction_id: Option<String>,
     /// The caller's own reference, echoed back.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub client_transaction_id: Option<String>,
     /// Accepted for compatibility.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub request_id: Option<String>,
     /// Accepted for compatibility (the response always carries the liveness data).
     #[serde(rename = "getExtractedData")]

@@ -21,17 +21,27 @@ pub struct OcrRequest {
     /// Base64 JPEG, PNG or WebP, with or without a `data:` prefix. Required.
     pub image: Option<String>,
     /// GUID of an existing transaction; omitted or null creates one.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub transaction_id: Option<String>,
     /// The caller's own reference, echoed back.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub client_transaction_id: Option<String>,
     /// Accepted for compatibility; responses carry a server-generated `request_id`.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub request_id: Option<String>,
     /// Document country, `EG` or `EGY` (default `EG`).
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub country: Option<String>,
     /// Whether the extracted fields are returned.
     #[serde(rename = "getExtractedData")]
     pub get_extracted_data: Option<bool>,
     /// A name to cross-check against the document.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub name_check_value: Option<String>,
 }
 

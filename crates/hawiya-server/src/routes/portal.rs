@@ -30,13 +30,21 @@ pub const STEP_TYPES: &[&str] = &[
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewStepRequest {
     /// GUID of an existing transaction; omitted, null or empty creates one.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub transaction_id: Option<String>,
     /// One of the portal step types. Required.
     #[serde(rename = "type")]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
+    #[schema(max_length = 64)]
     pub step_type: Option<String>,
     /// The step's data as a JSON string; may be empty only for `others`.
+    #[serde(default, deserialize_with = "crate::body::text::<_, 1048576>")]
+    #[schema(max_length = 1048576)]
     pub data: Option<String>,
     /// The caller's own reference for a new transaction (Hawiya addition).
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub client_transaction_id: Option<String>,
 }
 
@@ -118,6 +126,7 @@ pub struct StepCreated {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
     filter_text: Option<String>,
     skip_count: Option<i64>,
     max_result_count: Option<i64>,
@@ -126,6 +135,7 @@ pub struct ListQuery {
 /// Query of `GetTransactionById`.
 #[derive(Debug, Deserialize)]
 pub struct ByIdQuery {
+    #[serde(default, deserialize_with = "crate::body::text::<_, 64>")]
     id: Option<String>,
 }
 
