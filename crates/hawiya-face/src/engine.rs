@@ -32,6 +32,9 @@ pub const MIN_SELFIE_SHARPNESS: f32 = 25.0;
 
 /// A second face at least this fraction of the largest face's area makes a selfie ambiguous.
 pub const SIMILAR_SIZE_RATIO: f32 = 0.5;
+/// Grey border added around an image in which no face was found, as a fraction of its
+/// shorter side, before looking once more (a face that fills the frame).
+const RETRY_BORDER: f32 = 0.2;
 
 /// What a face image is, which decides how several or poor faces are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,8 +226,33 @@ impl FaceEngine {
         (mesh, eyes)
     }
 
-    /// Detects, picks the face the role calls for, checks it, and embeds it.
+    /// Detects (once more inside a grey border when no face is found: a face that fills
+    /// the frame), picks the face the role calls for, checks it, and embeds it. Boxes and
+    /// landmarks are in `img`'s pixels.
     pub fn analyze(&self, img: &RgbImage, role: FaceRole) -> Result<FaceAnalysis, FaceError> {
+        match self.analyze_as_given(img, role) {
+            Err(FaceError::NoFace) => {
+                // A face that fills the frame (an ID photo cut at hairline and chin) is missed
+                // by YuNet, which learnt faces with some margin: look again with a grey one.
+                let pad =
+                    ((img.width().min(img.height()) as f32 * RETRY_BORDER).round() as u32).max(8);
+                let mut padded = RgbImage::from_pixel(
+                    img.width() + 2 * pad,
+                    img.height() + 2 * pad,
+                    image::Rgb([128, 128, 128]),
+                );
+                image::imageops::replace(&mut padded, img, i64::from(pad), i64::from(pad));
+                let mut found = self.analyze_as_given(&padded, role)?;
+                found.face.shift(-(pad as f32));
+                found.face.clip_to(img.width(), img.height());
+                Ok(found)
+            }
+            other => other,
+        }
+    }
+
+    /// [`FaceEngine::analyze`] on the image as it is.
+    fn analyze_as_given(&self, img: &RgbImage, role: FaceRole) -> Result<FaceAnalysis, FaceError> {
         let faces = self.detect(img)?;
         let face = choose_face(&faces, role)?;
         let eyes = eye_distance(&face.landmarks);

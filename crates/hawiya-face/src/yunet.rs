@@ -273,6 +273,17 @@ impl Face {
         self.width().max(0.0) * self.height().max(0.0)
     }
 
+    /// Moves the box and the landmarks by `by` pixels along both axes.
+    pub fn shift(&mut self, by: f32) {
+        for v in &mut self.bbox {
+            *v += by;
+        }
+        for p in &mut self.landmarks {
+            p[0] += by;
+            p[1] += by;
+        }
+    }
+
     /// Clips the box (not the landmarks) to a `width`×`height` image.
     pub fn clip_to(&mut self, width: u32, height: u32) {
         let (w, h) = (width as f32, height as f32);
