@@ -132,6 +132,8 @@ codes! {
     ENGINE_UNAVAILABLE = (6500, 503, "The models are not loaded yet; retry shortly");
     /// AML screening asked for, but no list has been imported.
     NO_AML_LIST = (6501, 503, "No AML screening list has been imported (hawiya aml import)");
+    /// Every inference slot is busy and the admission queue is full: shed at once.
+    BUSY = (6502, 503, "The server is busy; retry after the seconds in Retry-After");
 
     // ---- Hawiya additions: liveness findings (6600-6699), reported as validations ----
     /// The frames show a photo or a screen moved as a plane, or a screen pattern.

@@ -30,6 +30,9 @@ pub struct Config {
     pub models_dir: Option<PathBuf>,
     /// Inferences that may run at once; unset means one per core (`HAWIYA_INFERENCE_SLOTS`).
     pub inference_slots: Option<usize>,
+    /// Requests that may wait for an inference slot; beyond them a request is answered 6502
+    /// (503, `Retry-After`) at once. Unset means two per slot (`HAWIYA_INFERENCE_QUEUE`).
+    pub inference_queue: Option<usize>,
     /// Cosine similarity at or above which two faces match (`HAWIYA_FACE_MATCH_THRESHOLD`);
     /// unset means the calibrated default of the face engine.
     pub face_match_threshold: Option<f32>,
@@ -54,6 +57,7 @@ impl Default for Config {
             refresh_token_ttl_secs: 7 * 24 * 3600,
             models_dir: None,
             inference_slots: None,
+            inference_queue: None,
             face_match_threshold: None,
             aml_threshold: None,
             aml_refresh_secs: 10,
@@ -114,6 +118,9 @@ impl Config {
         }
         if let Some(v) = get("HAWIYA_INFERENCE_SLOTS") {
             self.inference_slots = Some(parse("HAWIYA_INFERENCE_SLOTS", &v)?);
+        }
+        if let Some(v) = get("HAWIYA_INFERENCE_QUEUE") {
+            self.inference_queue = Some(parse("HAWIYA_INFERENCE_QUEUE", &v)?);
         }
         if let Some(v) = get("HAWIYA_AML_THRESHOLD") {
             self.aml_threshold = Some(parse("HAWIYA_AML_THRESHOLD", &v)?);

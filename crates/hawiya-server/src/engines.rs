@@ -3,12 +3,16 @@
 //!
 //! `/healthz` answers as soon as the server listens; `/readyz` and the engine endpoints wait
 //! for [`Engines::load`] to finish. Inference never runs on the async runtime's threads: each
-//! call takes one of `slots` permits, then runs on the blocking pool.
+//! call takes one of `slots` permits, then runs on the blocking pool. In front of the pool,
+//! [`Engines::admit`] lets at most `slots + queue` requests of the engine routes in at once;
+//! the next is refused at once (6502) rather than queued without bound, so an admitted
+//! request waits behind at most `queue` others.
 
 use crate::envelope::{ApiError, ApiResult};
 use crate::Config;
 use hawiya_core::codes;
 use hawiya_face::engine::FaceEngine;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::Semaphore;
 
@@ -31,11 +35,24 @@ pub struct Engines {
     status: Mutex<EngineStatus>,
     slots: Arc<Semaphore>,
     slot_count: usize,
+    /// Requests admitted to the engine routes, and how many may be at once.
+    admitted: Arc<AtomicUsize>,
+    admission_limit: usize,
+}
+
+/// An admitted request ([`Engines::admit`]): counted until dropped (also when the client
+/// goes away mid-request).
+pub struct Admitted(Arc<AtomicUsize>);
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Engines {
-    /// Empty engines with `slots` inference permits.
-    pub fn new(slots: usize) -> Self {
+    /// Empty engines with `slots` inference permits and room for `queue` waiting requests.
+    pub fn new(slots: usize, queue: usize) -> Self {
         Self {
             face: OnceLock::new(),
             id_reader: OnceLock::new(),
@@ -43,6 +60,8 @@ impl Engines {
             status: Mutex::new(EngineStatus::Loading),
             slots: Arc::new(Semaphore::new(slots.max(1))),
             slot_count: slots.max(1),
+            admitted: Arc::new(AtomicUsize::new(0)),
+            admission_limit: slots.max(1) + queue,
         }
     }
 
@@ -131,6 +150,15 @@ impl Engines {
                 .message(format!("The face engine could not be loaded: {reason}")),
             _ => ApiError::new(codes::ENGINE_UNAVAILABLE),
         })
+    }
+
+    /// Admits one more request to the engine routes, or 6502 when `slots + queue` are in.
+    pub fn admit(&self) -> ApiResult<Admitted> {
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.admission_limit {
+            self.admitted.fetch_sub(1, Ordering::SeqCst);
+            return Err(ApiError::new(codes::BUSY));
+        }
+        Ok(Admitted(self.admitted.clone()))
     }
 
     /// Runs blocking work (decoding, inference, screening) once a slot is free, off the async

@@ -188,6 +188,13 @@ impl IntoResponse for ApiError {
         response
             .extensions_mut()
             .insert(ResponseErrorCode(self.code.code));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy (6502) clears in a service time; loading (6500) in seconds.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                HeaderValue::from_static("1"),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

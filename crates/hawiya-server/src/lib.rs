@@ -54,12 +54,13 @@ impl AppState {
         let slots = config
             .inference_slots
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let queue = config.inference_queue.unwrap_or(2 * slots);
         Ok(Self {
             tokens: auth::TokenKeys::new(&master.derive("jwt")),
             config: Arc::new(config),
             store,
             metrics: ops::Metrics::new(),
-            engines: Arc::new(engines::Engines::new(slots)),
+            engines: Arc::new(engines::Engines::new(slots, queue)),
             aml: Arc::new(aml::AmlLists::default()),
         })
     }
@@ -181,8 +182,8 @@ impl Capability {
 /// The application with every route and layer.
 pub fn router(state: AppState) -> Router {
     use routes::{aml, credentials, face, id_card, liveness, ocr, portal};
-    let api = Router::new()
-        // OCR and computer vision (spec §6).
+    // OCR and computer vision (spec §6): the engine routes, behind the pool's admission.
+    let engine_routes = Router::new()
         .route("/v1/ocr/id/front", post(id_card::id_front))
         .route("/v1/ocr/id/back", post(id_card::id_back))
         .route("/v1/ocr/passport", post(ocr::passport))
@@ -195,6 +196,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ocr/face/compare", post(face::face_compare))
         .route("/v1/ocr/liveness/multi", post(liveness::liveness_multi))
         .route("/v1/ocr/aml/validate", post(aml::validate))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::admission,
+        ));
+    let api = Router::new()
+        .merge(engine_routes)
         .route("/api/Aml/Import", post(aml::import))
         .route("/api/Aml/Lists", get(aml::lists))
         .route("/api/Aml/Review", post(aml::review))

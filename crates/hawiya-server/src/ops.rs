@@ -69,6 +69,19 @@ impl Default for Metrics {
     }
 }
 
+/// Admission to the engine routes ([`crate::engines::Engines::admit`]): beyond the pool's
+/// slots and queue a request is answered 6502 (`Retry-After`) at once, its body read
+/// first (DECISIONS, "Early answers") but nothing else done.
+pub async fn admission(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match state.engines.admit() {
+        Ok(_admitted) => next.run(req).await,
+        Err(busy) => {
+            let _ = axum::body::to_bytes(req.into_body(), state.config.max_body_bytes).await;
+            busy.into_response()
+        }
+    }
+}
+
 /// Middleware: gives every request an id (`X-Request-Id` header, log span, `request_id`
 /// fields), logs its outcome as one JSON line and records its metrics.
 pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

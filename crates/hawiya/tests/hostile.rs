@@ -192,3 +192,36 @@ fn text_fields_are_bounded_before_any_work() {
     .assert_error(400, 6102);
     assert_eq!(s.transaction_count(&t), 0);
 }
+
+#[test]
+fn a_full_queue_sheds_at_once_with_retry_after() {
+    // One slot and no room to wait: concurrent face work beyond the first is shed.
+    let s = Server::start_with(&[
+        ("HAWIYA_INFERENCE_SLOTS", "1"),
+        ("HAWIYA_INFERENCE_QUEUE", "0"),
+    ]);
+    let t = s.tenant("busy");
+    let a = testdata_b64("faces/eval-sample/img20.jpg");
+    let b = testdata_b64("faces/eval-sample/img21.jpg");
+    let body = json!({"face_image1": a, "face_image2": b});
+    let replies: Vec<Reply> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                scope.spawn(|| s.post("/v1/ocr/face/compare", &[("ApiKey", &t.api_key)], &body))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let shed: Vec<&Reply> = replies.iter().filter(|r| r.code() == Some(6502)).collect();
+    let served = replies.iter().filter(|r| r.status == 200).count();
+    assert!(!shed.is_empty() && served >= 1, "{replies:?}");
+    assert_eq!(served + shed.len(), replies.len(), "{replies:?}");
+    for r in shed {
+        r.assert_error(503, 6502);
+        assert_eq!(r.retry_after.as_deref(), Some("1"));
+    }
+    // Only the served requests left transactions; once the burst is over all are served.
+    assert_eq!(s.transaction_count(&t), served as u64);
+    s.post("/v1/ocr/face/compare", &[("ApiKey", &t.api_key)], &body)
+        .ok_data();
+}

@@ -36,6 +36,8 @@ pub struct Reply {
     pub status: u16,
     pub body: Value,
     pub request_id: Option<String>,
+    /// The `Retry-After` header.
+    pub retry_after: Option<String>,
     pub text: String,
 }
 
@@ -250,12 +252,14 @@ impl Server {
         };
         let status = resp.status();
         let request_id = resp.header("x-request-id").map(str::to_string);
+        let retry_after = resp.header("retry-after").map(str::to_string);
         let text = resp.into_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Reply {
             status,
             body,
             request_id,
+            retry_after,
             text,
         }
     }
