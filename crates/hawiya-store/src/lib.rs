@@ -234,17 +234,18 @@ impl Store {
         Ok(row.map(|r| admin_user_from_row(&r)).transpose()?)
     }
 
-    /// Stores a new refresh token (as a hash) for `user`.
+    /// Stores a new refresh token (as a hash) for `user`, the first of a new family.
     pub async fn insert_refresh_token(
         &self,
         user: &AdminUser,
         token_hash: &str,
         expires_at: i64,
     ) -> StoreResult<()> {
+        let id = new_id();
         sqlx::query(
-            "INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, created_at, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $1)",
         )
-        .bind(new_id())
+        .bind(&id)
         .bind(&user.tenant_id)
         .bind(&user.id)
         .bind(token_hash)
@@ -259,7 +260,8 @@ impl Store {
     ///
     /// Returns the token's user, or `None` when the token is unknown, expired, already spent,
     /// or not of `tenant_id` (when given). A token can be rotated once; a second use, even
-    /// concurrent, fails. The transaction starts with the write that spends the token, so
+    /// concurrent, fails, and revokes every token of its family (all descend from one
+    /// login), so a stolen copy dies with the original's later tokens. The transaction starts with the write that spends the token, so
     /// concurrent rotations serialise on it (SQLite takes its write lock there; PostgreSQL
     /// locks the row).
     pub async fn rotate_refresh_token(
@@ -281,25 +283,40 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if spent.rows_affected() != 1 {
+            // A spent token presented again: its whole family goes.
+            sqlx::query(
+                "UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id = \
+                 (SELECT family_id FROM refresh_tokens WHERE token_hash = $2 \
+                  AND revoked_at IS NOT NULL AND ($3 IS NULL OR tenant_id = $3))",
+            )
+            .bind(now)
+            .bind(old_hash)
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
             return Ok(None);
         }
         let row = sqlx::query(
-            "SELECT u.id, u.tenant_id, u.user_name, u.password_hash \
+            "SELECT u.id, u.tenant_id, u.user_name, u.password_hash, r.family_id \
              FROM refresh_tokens r JOIN admin_users u ON u.id = r.user_id WHERE r.token_hash = $1",
         )
         .bind(old_hash)
         .fetch_one(&mut *tx)
         .await?;
         let user = admin_user_from_row(&row)?;
+        let family: Option<String> = row.try_get("family_id").map_err(anyhow::Error::from)?;
+        let id = new_id();
         sqlx::query(
-            "INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, created_at, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(new_id())
+        .bind(&id)
         .bind(&user.tenant_id)
         .bind(&user.id)
         .bind(new_hash)
         .bind(now)
         .bind(new_expires_at)
+        .bind(family.unwrap_or_else(|| id.clone()))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

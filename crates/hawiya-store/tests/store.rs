@@ -144,22 +144,46 @@ async fn refresh_tokens_rotate_once() {
             .await
             .unwrap();
         assert_eq!(got.unwrap().id, user.id);
-        assert!(
-            store
-                .rotate_refresh_token(&first, &unique("r3"), far, None)
-                .await
-                .unwrap()
-                .is_none(),
-            "reuse fails"
-        );
-        // Another tenant's key does not reach the token, and leaves it unspent.
+        // Another tenant's key does not reach the token, and leaves it unspent; nor does
+        // presenting the spent one with that key count as its reuse.
         assert!(store
             .rotate_refresh_token(&second, &unique("r4"), far, Some("another-tenant"))
             .await
             .unwrap()
             .is_none());
         assert!(store
-            .rotate_refresh_token(&second, &unique("r4"), far, None)
+            .rotate_refresh_token(&first, &unique("r4"), far, Some("another-tenant"))
+            .await
+            .unwrap()
+            .is_none());
+        let third = unique("r3");
+        assert!(store
+            .rotate_refresh_token(&second, &third, far, None)
+            .await
+            .unwrap()
+            .is_some());
+        // The spent first token again: refused, and its family (third) dies with it.
+        assert!(
+            store
+                .rotate_refresh_token(&first, &unique("r5"), far, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "reuse fails"
+        );
+        assert!(store
+            .rotate_refresh_token(&third, &unique("r6"), far, None)
+            .await
+            .unwrap()
+            .is_none());
+        // Another login's family is untouched.
+        let other = unique("o1");
+        store
+            .insert_refresh_token(&user, &other, far)
+            .await
+            .unwrap();
+        assert!(store
+            .rotate_refresh_token(&other, &unique("o2"), far, None)
             .await
             .unwrap()
             .is_some());
