@@ -321,7 +321,7 @@ pub fn locate_number(
     today: NaiveDate,
 ) -> anyhow::Result<(Vec<OrientedLine>, Option<NumberLine>)> {
     let pieces = photo_lines(img, reader, DETECT_SIZE)?;
-    let number = find_number(img, &pieces, &reader.digits, today)?;
+    let number = find_number(img, &pieces, &reader.number_digits, today)?;
     Ok((pieces, number))
 }
 

@@ -32,10 +32,16 @@ pub const COLUMN_STRIDE: usize = 2;
 const POOLS: [(usize, usize); 4] = [(2, 2), (2, 1), (2, 1), (2, 1)];
 /// Widest input, after scaling (longer crops are squeezed).
 pub const MAX_INPUT_W: usize = 512;
-/// The shipped weights.
+/// The shipped weights for dates, house numbers and other digit fields.
 pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v5.safetensors");
 /// sha256 of [`WEIGHTS`] (also in `MODELS.md`).
 pub const WEIGHTS_SHA256: &str = "2944dc6768c763f2edef67b5532b5fd52020f601195ee58db9d42ba1af11ba99";
+/// The shipped weights for the card's 14-digit number line, trained on lines drawn as real
+/// cards print them (`hawiya_synth`'s card number lines) and real number crops.
+pub const NUMBER_WEIGHTS: &[u8] = include_bytes!("../models/digits-v7.safetensors");
+/// sha256 of [`NUMBER_WEIGHTS`] (also in `MODELS.md`).
+pub const NUMBER_WEIGHTS_SHA256: &str =
+    "a156cfd9395659324cac8df3f504809d77c2fbfcc30d4425501c3fb1cf5a7553";
 
 /// The network.
 pub struct DigitNet {
@@ -69,9 +75,18 @@ impl DigitNet {
         })
     }
 
-    /// The network with the shipped weights.
+    /// The network with the shipped weights ([`WEIGHTS`]).
     pub fn shipped() -> candle_core::Result<Self> {
-        let vb = VarBuilder::from_buffered_safetensors(WEIGHTS.to_vec(), DType::F32, &Device::Cpu)?;
+        Self::with_weights(WEIGHTS)
+    }
+
+    /// The network with the shipped number-line weights ([`NUMBER_WEIGHTS`]).
+    pub fn shipped_for_number_lines() -> candle_core::Result<Self> {
+        Self::with_weights(NUMBER_WEIGHTS)
+    }
+
+    fn with_weights(weights: &[u8]) -> candle_core::Result<Self> {
+        let vb = VarBuilder::from_buffered_safetensors(weights.to_vec(), DType::F32, &Device::Cpu)?;
         Self::new(vb)
     }
 
@@ -430,17 +445,22 @@ mod tests {
     #[test]
     fn shipped_weights_are_the_recorded_ones_and_load() {
         use sha2::Digest;
-        assert_eq!(hex::encode(sha2::Sha256::digest(WEIGHTS)), WEIGHTS_SHA256);
         let models_md = include_str!("../../../MODELS.md");
-        assert!(
-            models_md.contains(WEIGHTS_SHA256),
-            "MODELS.md must record {WEIGHTS_SHA256}"
-        );
-        let net = DigitNet::shipped().unwrap();
-        let blank = GrayImage::from_pixel(200, 30, image::Luma([230]));
-        let read = read_lines(&net, &[blank, GrayImage::new(0, 0)]).unwrap();
-        assert_eq!(read.len(), 2);
-        assert!(read[1].is_empty());
+        for (weights, sha, net) in [
+            (WEIGHTS, WEIGHTS_SHA256, DigitNet::shipped()),
+            (
+                NUMBER_WEIGHTS,
+                NUMBER_WEIGHTS_SHA256,
+                DigitNet::shipped_for_number_lines(),
+            ),
+        ] {
+            assert_eq!(hex::encode(sha2::Sha256::digest(weights)), sha);
+            assert!(models_md.contains(sha), "MODELS.md must record {sha}");
+            let blank = GrayImage::from_pixel(200, 30, image::Luma([230]));
+            let read = read_lines(&net.unwrap(), &[blank, GrayImage::new(0, 0)]).unwrap();
+            assert_eq!(read.len(), 2);
+            assert!(read[1].is_empty());
+        }
     }
 
     #[test]

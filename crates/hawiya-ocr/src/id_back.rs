@@ -278,7 +278,7 @@ pub fn read_back_photo(
     reader: &crate::IdReader,
     today: NaiveDate,
 ) -> anyhow::Result<BackOutcome> {
-    let net = &reader.digits;
+    let net = &reader.number_digits;
     let Some(quad) = crate::card::find_card(img) else {
         return read_back_anchored(img, reader, today);
     };

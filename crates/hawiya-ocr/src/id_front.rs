@@ -587,7 +587,6 @@ fn read_outlined(
     photo_check: PhotoCheck,
     today: NaiveDate,
 ) -> anyhow::Result<FrontOutcome> {
-    let net = &reader.digits;
     let upright = crate::card::rectify(img, &quad, false);
     let flipped = crate::card::rectify(img, &quad, true);
     let face_up = photo_check(&layout::crop(&upright, layout::FRONT_PHOTO));
@@ -602,7 +601,7 @@ fn read_outlined(
     // then the face in the photo area, then how surely the line reads. The face detector
     // alone is not enough: on blurred photos it finds faces upside down too.
     let lines = digits::read_lines_scored(
-        net,
+        &reader.number_digits,
         &[
             grey(&upright, layout::FRONT_ID_NUMBER),
             grey(&flipped, layout::FRONT_ID_NUMBER),

@@ -25,8 +25,10 @@ pub mod vocab;
 /// Everything the ID readers need, loaded once: the digit network, a pool of Tesseract
 /// instances for Arabic and the PP-OCR recogniser for the Latin card serial.
 pub struct IdReader {
-    /// The digit line recogniser with the shipped weights.
+    /// The digit line recogniser for dates, house numbers and the other digit fields.
     pub digits: digits::DigitNet,
+    /// The digit line recogniser for the card's 14-digit number line (front and back).
+    pub number_digits: digits::DigitNet,
     /// Tesseract `ara`, one instance per inference slot.
     pub tesseract: tesseract::TesseractPool,
     /// PP-OCRv6 rec for Latin lines (`idKey`).
@@ -46,12 +48,15 @@ impl IdReader {
     ) -> anyhow::Result<IdReader> {
         let digits = digits::DigitNet::shipped()
             .map_err(|e| anyhow::anyhow!("loading the digit recogniser: {e}"))?;
+        let number_digits = digits::DigitNet::shipped_for_number_lines()
+            .map_err(|e| anyhow::anyhow!("loading the number line recogniser: {e}"))?;
         let tesseract =
             tesseract::TesseractPool::load(slots, None, &tesseract::default_tessdata_dir(), "ara")?;
         let latin = latin::LatinReader::load(runtime, models_dir)?;
         let lines = detect::LineDetector::load(runtime, models_dir)?;
         Ok(IdReader {
             digits,
+            number_digits,
             tesseract,
             latin,
             lines,

@@ -31,6 +31,7 @@ pub mod geom;
 mod id_card;
 mod licence;
 pub mod lines;
+mod number_line;
 mod passport;
 mod person;
 mod plate;

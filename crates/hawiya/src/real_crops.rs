@@ -1,6 +1,6 @@
-//! Real number-line crops for `hawiya train digits --real DIR`: the 14-digit line of every
-//! photo of the dev set's tuning part (`hawiya eval real`'s split; the held-back part is
-//! never read), cut the way the front reader cuts it ([`hawiya_ocr::anchor::number_crop`]
+//! Real number-line crops for `hawiya train digits --real DIR` and `--score-real DIR`: the
+//! 14-digit line of every photo of one part of the dev set (`hawiya eval real`'s split;
+//! training reads the tuning part only, scoring reads either), cut the way the front reader cuts it ([`hawiya_ocr::anchor::number_crop`]
 //! on the line the text detector finds over the labelled number), with the line's position,
 //! length, thickness and angle jittered as detections vary. The crops stay in memory: no
 //! real image or text is written anywhere.
@@ -45,12 +45,14 @@ fn number_polygon(labels: &Path, file: &str) -> Option<([f32; 2], f32)> {
     Some((c, 2.0 * reach))
 }
 
-/// `copies` jittered crops of each tuning photo's number line under `dir/id-front`.
+/// `copies` crops of the number line of each photo of `part` under `dir/id-front`: the
+/// first as the detector found it, the others jittered.
 pub fn number_crops(
     dir: &Path,
     config: &hawiya_server::Config,
     copies: u32,
     seed: u64,
+    part: crate::real_eval::Part,
 ) -> anyhow::Result<Vec<RealCrop>> {
     let front = dir.join("id-front");
     let models = config.models_dir();
@@ -59,7 +61,7 @@ pub fn number_crops(
     let mut out = Vec::new();
     let (mut photos, mut matched) = (0, 0);
     for (index, t) in crate::real_eval::read_truth(&front)?.iter().enumerate() {
-        if t.nid.is_empty() || crate::real_eval::is_held_back(&t.group) {
+        if t.nid.is_empty() || crate::real_eval::Part::of(&t.group) != part {
             continue;
         }
         let Some((centre, length)) = number_polygon(&front.join("labels"), &t.file) else {
@@ -89,7 +91,7 @@ pub fn number_crops(
             .iter()
             .map(|l| hawiya_ocr::anchor::number_crop(&img, l))
             .collect();
-        let reads = hawiya_ocr::digits::read_lines_scored(&reader.digits, &crops)?;
+        let reads = hawiya_ocr::digits::read_lines_scored(&reader.number_digits, &crops)?;
         let nll = |k: usize| reads[k].nll(&t.nid).unwrap_or(f32::INFINITY);
         let line = if nll(1) < nll(0) { ways[1] } else { ways[0] };
         matched += 1;
@@ -106,7 +108,8 @@ pub fn number_crops(
         }
     }
     eprintln!(
-        "real number crops: {matched} of {photos} tuning photos matched a detected line, {} crops",
+        "real number crops: {matched} of {photos} {} photos matched a detected line, {} crops",
+        part.name(),
         out.len()
     );
     Ok(out)

@@ -29,13 +29,34 @@ pub(crate) struct Truth {
     pub first_name: String,
 }
 
-/// Which part of the dev set a group belongs to.
-pub fn is_held_back(group: &str) -> bool {
-    // FNV-1a, 64 bit: stable across runs and platforms (std's hasher is not).
-    let hash = group.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    hash % HELD_BACK_MODULUS == 0
+/// The two parts of the dev set: tuned and trained on, or held back and only reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Tuning,
+    HeldBack,
+}
+
+impl Part {
+    /// The part a group (a card) belongs to.
+    pub fn of(group: &str) -> Part {
+        // FNV-1a, 64 bit: stable across runs and platforms (std's hasher is not).
+        let hash = group.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        if hash % HELD_BACK_MODULUS == 0 {
+            Part::HeldBack
+        } else {
+            Part::Tuning
+        }
+    }
+
+    /// As the tables print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Tuning => "tuning",
+            Part::HeldBack => "held back",
+        }
+    }
 }
 
 pub(crate) fn read_truth(dir: &Path) -> anyhow::Result<Vec<Truth>> {
@@ -177,11 +198,7 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
         max_pixels: hawiya_vision::Limits::DEFAULT_MAX_PIXELS,
     };
     for t in &truth {
-        let part = if is_held_back(&t.group) {
-            "held back"
-        } else {
-            "tuning"
-        };
+        let part = Part::of(&t.group).name();
         if only.as_deref().is_some_and(|p| !part.starts_with(p))
             || (numbered_only && t.nid.is_empty())
         {
@@ -288,9 +305,9 @@ mod tests {
     #[test]
     fn the_split_is_stable_and_keeps_about_a_third() {
         // Fixed values: changing the hash or the modulus would move cards between parts.
-        assert!(!is_held_back("group-a"));
+        assert_eq!(Part::of("group-a"), Part::Tuning);
         let held = (0..300)
-            .filter(|i| is_held_back(&format!("card-{i}")))
+            .filter(|i| Part::of(&format!("card-{i}")) == Part::HeldBack)
             .count();
         assert!((70..130).contains(&held), "{held}");
     }

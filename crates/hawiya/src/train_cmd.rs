@@ -6,6 +6,7 @@
 //! seeded generator, not candle's unseeded one) and the batch order all derive from it. Only
 //! floating-point summation order inside the matrix kernels may differ between machines.
 
+use crate::real_eval::Part;
 use anyhow::Context;
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
@@ -63,6 +64,16 @@ pub struct TrainDigitsArgs {
     /// Jittered copies of each real number line.
     #[arg(long, default_value_t = 20)]
     pub real_copies: u32,
+    /// Percentage of the lines that are card number lines as real cards print them
+    /// (`Generator::card_number_line`). 0 (the default) draws none.
+    #[arg(long, default_value_t = 0)]
+    pub card_numbers: u32,
+    /// Before training and after each epoch, score the recogniser on the number lines of
+    /// the real photos under this folder (laid out as `shared/data/real-dev`), tuning and
+    /// held-back parts apart. Scoring only: nothing of them is trained on. With
+    /// `HAWIYA_TRAIN_CONFUSIONS` set, also the most frequent edits (counts only).
+    #[arg(long)]
+    pub score_real: Option<PathBuf>,
 }
 
 struct Line {
@@ -130,9 +141,18 @@ fn as_reader_cuts(
     cut.crop(a, b)
 }
 
-/// Draws `count` lines of `seed` on all cores; `words` percent of them word lines, some cut
-/// as the address reader cuts them (`cuts`, see [`as_reader_cuts`]).
-fn lines(seed: u64, count: u32, words: u32, cuts: ReaderCuts) -> anyhow::Result<Vec<Line>> {
+/// How many of every 100 lines are of each kind.
+#[derive(Clone, Copy)]
+struct Mix {
+    /// Word lines (`--words`).
+    words: u32,
+    /// Card number lines (`--card-numbers`).
+    card_numbers: u32,
+}
+
+/// Draws `count` lines of `seed` on all cores, mixed as `mix` says (the rest digit lines),
+/// some cut as the address reader cuts them (`cuts`, see [`as_reader_cuts`]).
+fn lines(seed: u64, count: u32, mix: Mix, cuts: ReaderCuts) -> anyhow::Result<Vec<Line>> {
     let generator = hawiya_synth::Generator::new(None)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
     let mut parts: Vec<Vec<Line>> = Vec::new();
@@ -144,9 +164,11 @@ fn lines(seed: u64, count: u32, words: u32, cuts: ReaderCuts) -> anyhow::Result<
                     (t..count)
                         .step_by(threads as usize)
                         .filter_map(|i| {
-                            let word = i % 100 < words;
+                            let word = i % 100 < mix.words;
                             let sample = if word {
                                 g.word_line(seed, i)
+                            } else if i % 100 >= 100 - mix.card_numbers.min(100 - mix.words) {
+                                g.card_number_line(seed, i)
                             } else {
                                 g.digit_line(seed, i)
                             };
@@ -249,17 +271,76 @@ fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
     Ok(scores)
 }
 
-/// Trains and writes the weights.
-pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> anyhow::Result<()> {
-    let start = Instant::now();
-    let cuts = ReaderCuts {
-        pieces: args.pieces,
-        number_crops: args.number_crops,
-    };
-    let mut train = lines(args.seed, args.samples, args.words, cuts)?;
-    if let Some(dir) = &args.real {
-        let crops = crate::real_crops::number_crops(dir, config, args.real_copies, args.seed)?;
-        train.extend(crops.into_iter().filter_map(|c| {
+/// The edits that turn `truth` into `read` (a minimal alignment): `(Some(t), Some(r))` a
+/// substitution, `(Some(t), None)` a dropped character, `(None, Some(r))` an extra one.
+fn edits(truth: &str, read: &str) -> Vec<(Option<char>, Option<char>)> {
+    let (t, r): (Vec<char>, Vec<char>) = (truth.chars().collect(), read.chars().collect());
+    let mut d = vec![vec![0usize; r.len() + 1]; t.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=t.len() {
+        for j in 1..=r.len() {
+            let same = usize::from(t[i - 1] != r[j - 1]);
+            d[i][j] = (d[i - 1][j - 1] + same)
+                .min(d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1);
+        }
+    }
+    let (mut i, mut j, mut out) = (t.len(), r.len(), Vec::new());
+    while i > 0 || j > 0 {
+        if i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + usize::from(t[i - 1] != r[j - 1]) {
+            if t[i - 1] != r[j - 1] {
+                out.push((Some(t[i - 1]), Some(r[j - 1])));
+            }
+            (i, j) = (i - 1, j - 1);
+        } else if i > 0 && d[i][j] == d[i - 1][j] + 1 {
+            out.push((Some(t[i - 1]), None));
+            i -= 1;
+        } else {
+            out.push((None, Some(r[j - 1])));
+            j -= 1;
+        }
+    }
+    out
+}
+
+/// The most frequent edits of `net`'s readings of `data` (`2>5`: a 2 read as 5, `0>_`: a
+/// 0 dropped, `_>1`: a 1 added), for seeing what the synthetic lines miss. Counts only.
+fn confusions(net: &DigitNet, data: &[Line]) -> anyhow::Result<String> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for line in data {
+        let logits = net.forward(&digits::batch(
+            std::slice::from_ref(&line.input),
+            &Device::Cpu,
+        )?)?;
+        let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
+        let read = digits::text(&digits::decode(
+            &lp[0][..line.input.1 / digits::COLUMN_STRIDE],
+        ));
+        for (t, r) in edits(&line.text, &read) {
+            let c = |c: Option<char>| c.unwrap_or('_');
+            *counts.entry(format!("{}>{}", c(t), c(r))).or_default() += 1;
+        }
+    }
+    let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(top
+        .iter()
+        .take(16)
+        .map(|(e, n)| format!("{e} {n}"))
+        .collect::<Vec<_>>()
+        .join(", "))
+}
+
+/// Real crops as training or scoring lines.
+fn real_lines(crops: Vec<crate::real_crops::RealCrop>) -> Vec<Line> {
+    crops
+        .into_iter()
+        .filter_map(|c| {
             Some(Line {
                 input: digits::prepare(&c.image)?,
                 label: c
@@ -270,9 +351,53 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
                 text: c.text,
                 word: false,
             })
-        }));
+        })
+        .collect()
+}
+
+/// Trains and writes the weights.
+pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let cuts = ReaderCuts {
+        pieces: args.pieces,
+        number_crops: args.number_crops,
+    };
+    let mix = Mix {
+        words: args.words,
+        card_numbers: args.card_numbers,
+    };
+    let mut train = lines(args.seed, args.samples, mix, cuts)?;
+    if let Some(dir) = &args.real {
+        let crops = crate::real_crops::number_crops(
+            dir,
+            config,
+            args.real_copies,
+            args.seed,
+            crate::real_eval::Part::Tuning,
+        )?;
+        train.extend(real_lines(crops));
     }
-    let valid = lines(args.seed + 1000, args.validation, args.words, cuts)?;
+    let valid = lines(args.seed + 1000, args.validation, mix, cuts)?;
+    let real_parts = match &args.score_real {
+        Some(dir) => [Part::Tuning, Part::HeldBack]
+            .into_iter()
+            .map(|part| {
+                let crops = crate::real_crops::number_crops(dir, config, 1, args.seed, part)?;
+                Ok((part, real_lines(crops)))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let score_real = |net: &DigitNet| -> anyhow::Result<()> {
+        for (part, data) in &real_parts {
+            let [numbers, _] = evaluate(net, data)?;
+            eprintln!("  real number lines, {}: {numbers}", part.name());
+            if std::env::var_os("HAWIYA_TRAIN_CONFUSIONS").is_some() {
+                eprintln!("    most frequent edits: {}", confusions(net, data)?);
+            }
+        }
+        Ok(())
+    };
     eprintln!(
         "{} training and {} validation lines drawn in {:.1} s",
         train.len(),
@@ -296,6 +421,7 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
             ..Default::default()
         },
     )?;
+    score_real(&net)?;
     let mut plan = batches(&train, args.batch);
     let steps_total = (plan.len() * args.epochs) as f64;
     let mut rng = Rng::stream(args.seed, 0, "digit-batches");
@@ -343,6 +469,7 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
             loss_sum / counted.max(1) as f64,
             epoch_start.elapsed().as_secs_f64()
         );
+        score_real(&net)?;
     }
     if args.epochs == 0 {
         let [digit_lines, word_lines] = evaluate(&net, &valid)?;
@@ -364,4 +491,18 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edits;
+
+    #[test]
+    fn edits_name_substitutions_drops_and_additions() {
+        assert!(edits("2901", "2901").is_empty());
+        assert_eq!(edits("2901", "2951"), vec![(Some('0'), Some('5'))]);
+        assert_eq!(edits("2001", "201"), vec![(Some('0'), None)]);
+        assert_eq!(edits("21", "211"), vec![(None, Some('1'))]);
+        assert_eq!(edits("", "7").len(), 1);
+    }
 }
