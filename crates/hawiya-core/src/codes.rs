@@ -104,6 +104,8 @@ codes! {
     REFRESH_TOKEN_INVALID = (6005, 401, "Invalid or expired refresh token");
     /// Bearer token of another tenant than the `ApiKey`.
     TOKEN_TENANT_MISMATCH = (6006, 403, "The access token belongs to another tenant");
+    /// Too many failed logins for this user or from this address in the last 15 minutes.
+    LOGIN_THROTTLED = (6007, 429, "Too many failed logins; retry after the seconds in Retry-After");
 
     // ---- Hawiya additions: request shape (6100-6199) ----
     /// Body is not valid JSON.

@@ -129,6 +129,8 @@ pub struct ApiError {
     pub message: String,
     /// Field-level details.
     pub descriptions: Vec<ErrorDescription>,
+    /// Seconds for the `Retry-After` header (503 answers get 1 without it).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -138,7 +140,14 @@ impl ApiError {
             code,
             message: code.message.to_string(),
             descriptions: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// Sets the `Retry-After` seconds.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// Replaces the message.
@@ -188,12 +197,13 @@ impl IntoResponse for ApiError {
         response
             .extensions_mut()
             .insert(ResponseErrorCode(self.code.code));
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // Busy (6502) clears in a service time; loading (6500) in seconds.
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                HeaderValue::from_static("1"),
-            );
+        let retry_after = self
+            .retry_after
+            .or((status == StatusCode::SERVICE_UNAVAILABLE).then_some(1));
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

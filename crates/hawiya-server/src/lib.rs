@@ -10,6 +10,7 @@ pub mod body;
 pub mod config;
 pub mod engines;
 pub mod envelope;
+pub mod login_limit;
 pub mod openapi;
 pub mod ops;
 pub mod routes;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub engines: Arc<engines::Engines>,
     /// AML lists in memory.
     pub aml: Arc<aml::AmlLists>,
+    /// Failed admin logins, per user and client address.
+    pub login_limits: Arc<login_limit::LoginLimiter>,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             metrics: ops::Metrics::new(),
             engines: Arc::new(engines::Engines::new(slots, queue)),
             aml: Arc::new(aml::AmlLists::default()),
+            login_limits: Arc::default(),
         })
     }
 }
@@ -280,9 +284,12 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
     });
     let store = state.store.clone();
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shutting down: draining done, closing the database");
     store.close().await;
     Ok(())

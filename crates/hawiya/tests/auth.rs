@@ -239,3 +239,26 @@ fn tenant_cli_contract() {
         }
     }
 }
+
+#[test]
+fn failed_logins_are_throttled_per_user() {
+    let s = Server::start();
+    let t = s.tenant("guess");
+    let login = |user: &str, password: &str| {
+        s.post(
+            "/api/credentials/Login",
+            &[("TenancyName", &t.name)],
+            &json!({"userNameOrEmailAddress": user, "password": password}),
+        )
+    };
+    for _ in 0..10 {
+        login("admin", "wrong").assert_error(401, 6003);
+    }
+    // The eleventh try is refused before the password is looked at, even the right one.
+    let r = login("admin", &t.admin_password);
+    r.assert_error(429, 6007);
+    let wait: u64 = r.retry_after.as_deref().unwrap().parse().unwrap();
+    assert!((800..=900).contains(&wait), "{wait}");
+    // Another user name is counted apart.
+    login("nobody", "wrong").assert_error(401, 6003);
+}

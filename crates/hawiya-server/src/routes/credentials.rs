@@ -17,16 +17,16 @@ use utoipa::ToSchema;
 #[serde(rename_all = "camelCase")]
 pub struct LoginRequest {
     /// Tenant name; the `TenancyName` header takes precedence.
-    #[serde(default, deserialize_with = "crate::body::text::<_, 128>")]
-    #[schema(max_length = 128)]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[schema(max_length = 256)]
     pub tenancy_name: Option<String>,
     /// Admin user name. Required.
     #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
     #[schema(max_length = 256)]
     pub user_name_or_email_address: Option<String>,
     /// Password. Required.
-    #[serde(default, deserialize_with = "crate::body::text::<_, 1024>")]
-    #[schema(max_length = 1024)]
+    #[serde(default, deserialize_with = "crate::body::text::<_, 128>")]
+    #[schema(max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -61,6 +61,10 @@ pub struct RefreshRequest {
 /// Admin login: tenancy + user name + password → access and refresh tokens.
 pub async fn login(
     State(state): State<AppState>,
+    address: Result<
+        axum::extract::ConnectInfo<std::net::SocketAddr>,
+        axum::extract::rejection::ExtensionRejection,
+    >,
     headers: HeaderMap,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
@@ -83,6 +87,14 @@ pub async fn login(
                 .field(field, format!("longer than {max} characters")));
         }
     }
+    // Too many failures for this user or from this address: refused before the password
+    // is checked.
+    let attempt =
+        crate::login_limit::Attempt::new(&tenancy, &user_name, address.ok().map(|a| a.0.ip()));
+    let now = std::time::Instant::now();
+    if let Err(wait) = state.login_limits.check(&attempt, now) {
+        return Err(ApiError::new(codes::LOGIN_THROTTLED).retry_after(wait));
+    }
     // An ApiKey is optional here; when sent it must be valid and of the same tenancy.
     let key_tenant = tenant_from_headers(&headers, &state).await?;
 
@@ -98,6 +110,7 @@ pub async fn login(
         (None, _) => true,
     };
     let (Some(tenant), Some(user), true, true) = (tenant, user, verified, key_matches) else {
+        state.login_limits.failed(&attempt, now);
         if let Some(t) = state.store.tenant_by_name(tenancy.trim()).await? {
             state
                 .store
@@ -112,6 +125,7 @@ pub async fn login(
         }
         return Err(ApiError::new(codes::LOGIN_FAILED));
     };
+    state.login_limits.succeeded(&attempt);
     let data = issue_tokens(&state, &user, None).await?;
     state
         .store
