@@ -199,8 +199,12 @@ impl Store {
         Ok(out)
     }
 
-    /// Records an analyst's decision on a (person, entry) pair.
+    /// Records an analyst's decision on a (person, entry) pair; the note is sealed.
     pub async fn record_aml_review(&self, tenant_id: &str, review: &AmlReview) -> StoreResult<()> {
+        let note = review
+            .note
+            .as_deref()
+            .map(|n| self.sealer.seal(n.as_bytes()));
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO aml_reviews (id, tenant_id, person_key, list_name, entry_id, entry_digest, decision, analyst, note, created_at) \
@@ -214,7 +218,7 @@ impl Store {
         .bind(&review.entry_digest)
         .bind(&review.decision)
         .bind(&review.analyst)
-        .bind(review.note.as_deref())
+        .bind(note)
         .bind(review.created_at)
         .execute(&mut *tx)
         .await?;
@@ -231,6 +235,16 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A review note as written: sealed ones opened, ones written before notes were sealed
+    /// as they are.
+    fn open_note(&self, stored: Option<String>) -> Option<String> {
+        let stored = stored?;
+        match self.sealer.open(&stored).map(String::from_utf8) {
+            Ok(Ok(plain)) => Some(plain),
+            _ => Some(stored),
+        }
     }
 
     /// The latest decision per (list, entry) for a screened person of a tenant.
@@ -258,7 +272,7 @@ impl Store {
                 entry_digest: r.try_get("entry_digest").map_err(anyhow::Error::from)?,
                 decision: r.try_get("decision").map_err(anyhow::Error::from)?,
                 analyst: r.try_get("analyst").map_err(anyhow::Error::from)?,
-                note: r.try_get("note").map_err(anyhow::Error::from)?,
+                note: self.open_note(r.try_get("note").map_err(anyhow::Error::from)?),
                 created_at: r.try_get("created_at").map_err(anyhow::Error::from)?,
             };
             if seen.insert((review.list_name.clone(), review.entry_id.clone())) {

@@ -118,7 +118,29 @@ fn screening_reviews_and_list_versions() {
         &json!({"personKey": hit.ok_data()["personKey"], "list": record["list"], "entryId": record["entryId"],
                 "entryDigest": record["entryDigest"], "decision": "false_positive", "note": "different person"}),
     );
-    review.ok_data();
+    assert_eq!(review.ok_data()["note"], "different person");
+    // A review of an entry no screening can show (unknown id, or a digest the entry no
+    // longer has) is refused.
+    for (entry, digest) in [
+        (json!("no-such-entry"), record["entryDigest"].clone()),
+        (record["entryId"].clone(), json!("0123456789abcdef01234567")),
+    ] {
+        s.post(
+            "/api/Aml/Review",
+            &[("ApiKey", &key), ("Authorization", &admin)],
+            &json!({"personKey": hit.ok_data()["personKey"], "list": record["list"], "entryId": entry,
+                    "entryDigest": digest, "decision": "false_positive"}),
+        )
+        .assert_error(400, 6102);
+    }
+    // The note is sealed at rest.
+    if std::env::var_os("HAWIYA_TEST_DATABASE_URL").is_none() {
+        let db = std::fs::read(s.data_dir().join("hawiya.db")).unwrap();
+        let wal = std::fs::read(s.data_dir().join("hawiya.db-wal")).unwrap_or_default();
+        for bytes in [db, wal] {
+            assert!(!bytes.windows(16).any(|w| w == b"different person"));
+        }
+    }
     let again = screen(&s, &key, json!({"name": "Muhammad Abdelrahman Hasan"}));
     let aml = &again.body["services"]["AML"];
     assert_eq!(aml["AML_matched"], false, "{}", again.text);

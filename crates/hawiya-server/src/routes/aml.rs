@@ -246,12 +246,30 @@ pub async fn review(
             ApiError::new(codes::INVALID_FIELD).field("decision", "false_positive or true_match")
         );
     }
+    let person_key = required(body.person_key, "personKey")?;
+    let list_name = required(body.list, "list")?;
+    let entry_id = required(body.entry_id, "entryId")?;
+    let entry_digest = required(body.entry_digest, "entryDigest")?;
+    // Only an entry a screening can show this tenant: a list it sees, the entry as it is now.
+    let known = state.aml.visible_to(&admin.tenant.id).iter().any(|list| {
+        list.info.name == list_name
+            && list
+                .entries
+                .iter()
+                .any(|e| e.entry_id == entry_id && crate::aml::entry_digest(e) == entry_digest)
+    });
+    if !known {
+        return Err(ApiError::new(codes::INVALID_FIELD).field(
+            "entryId",
+            "no such entry (list, entryId and entryDigest of a screening hit) in the lists this tenant sees",
+        ));
+    }
     let review = AmlReview {
         id: uuid::Uuid::new_v4().to_string(),
-        person_key: required(body.person_key, "personKey")?,
-        list_name: required(body.list, "list")?,
-        entry_id: required(body.entry_id, "entryId")?,
-        entry_digest: required(body.entry_digest, "entryDigest")?,
+        person_key,
+        list_name,
+        entry_id,
+        entry_digest,
         decision,
         analyst: format!("admin:{}", admin.claims.name),
         note: body.note,
