@@ -41,6 +41,9 @@ pub struct Config {
     pub aml_threshold: Option<f32>,
     /// Seconds between checks for newly imported AML lists (`HAWIYA_AML_REFRESH_SECS`).
     pub aml_refresh_secs: u64,
+    /// Versions of each AML list kept, the active one included; older ones are deleted
+    /// after each import (`HAWIYA_AML_KEEP_VERSIONS`).
+    pub aml_keep_versions: i64,
 }
 
 impl Default for Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             face_match_threshold: None,
             aml_threshold: None,
             aml_refresh_secs: 10,
+            aml_keep_versions: 3,
         }
     }
 }
@@ -127,6 +131,9 @@ impl Config {
         }
         if let Some(v) = get("HAWIYA_AML_REFRESH_SECS") {
             self.aml_refresh_secs = parse("HAWIYA_AML_REFRESH_SECS", &v)?;
+        }
+        if let Some(v) = get("HAWIYA_AML_KEEP_VERSIONS") {
+            self.aml_keep_versions = parse("HAWIYA_AML_KEEP_VERSIONS", &v)?;
         }
         if let Some(v) = get("HAWIYA_FACE_MATCH_THRESHOLD") {
             self.face_match_threshold = Some(parse("HAWIYA_FACE_MATCH_THRESHOLD", &v)?);

@@ -153,6 +153,45 @@ impl Store {
         Ok(list)
     }
 
+    /// Deletes the versions of list `name` (of `tenant_id`, or the operator's) older than its
+    /// newest `keep` (at least the active one stays), entries included, and on SQLite
+    /// truncates the write-ahead log, so repeated imports do not grow the database without
+    /// bound. Returns how many versions went.
+    pub async fn prune_aml_lists(
+        &self,
+        tenant_id: Option<&str>,
+        name: &str,
+        keep: i64,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let old = "SELECT id FROM aml_lists WHERE name = $1 AND status <> 'active' \
+             AND ((tenant_id IS NULL AND $2 IS NULL) OR tenant_id = $2) \
+             AND version <= (SELECT MAX(version) FROM aml_lists WHERE name = $1 \
+             AND ((tenant_id IS NULL AND $2 IS NULL) OR tenant_id = $2)) - $3";
+        sqlx::query(&format!(
+            "DELETE FROM aml_list_chunks WHERE list_id IN ({old})"
+        ))
+        .bind(name)
+        .bind(tenant_id)
+        .bind(keep.max(1))
+        .execute(&mut *tx)
+        .await?;
+        let gone = sqlx::query(&format!("DELETE FROM aml_lists WHERE id IN ({old})"))
+            .bind(name)
+            .bind(tenant_id)
+            .bind(keep.max(1))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        if gone > 0 && self.backend == crate::Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(gone)
+    }
+
     /// Every active list version (all tenants' and the operator's).
     pub async fn active_aml_lists(&self) -> StoreResult<Vec<AmlList>> {
         let rows = sqlx::query(&format!(

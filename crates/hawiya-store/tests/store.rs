@@ -335,6 +335,17 @@ async fn aml_lists_version_atomically_and_reviews_keep_the_latest() {
             .filter(|l| l.name == name)
             .collect();
         assert_eq!(active, vec![second.clone()]);
+        // Pruning keeps the newest versions: with two kept, a third import drops the first
+        // and its entries; the active version always stays.
+        let third = store
+            .import_aml_list(None, &name, "ofac-csv", &v1[..5], "cli")
+            .await
+            .unwrap();
+        assert_eq!(store.prune_aml_lists(None, &name, 2).await.unwrap(), 1);
+        assert!(store.aml_list_entries(&first.id).await.unwrap().is_empty());
+        assert_eq!(store.aml_list_entries(&second.id).await.unwrap().len(), 10);
+        assert_eq!(store.prune_aml_lists(None, &name, 0).await.unwrap(), 1);
+        assert_eq!(store.aml_list_entries(&third.id).await.unwrap().len(), 5);
         // A tenant's own list of the same name is versioned separately and visible to it only.
         let own = store
             .import_aml_list(Some(&t.id), &name, "csv", &v1[..1], "admin")

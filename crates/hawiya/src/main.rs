@@ -296,8 +296,12 @@ async fn aml_import(
         .store
         .import_aml_list(tenant_id.as_deref(), &name, format.as_str(), &lines, "cli")
         .await?;
+    let pruned = state
+        .store
+        .prune_aml_lists(tenant_id.as_deref(), &name, state.config.aml_keep_versions)
+        .await?;
     println!(
-        "imported {} entries as {}@{} in {:.1} s",
+        "imported {} entries as {}@{} in {:.1} s ({pruned} old versions deleted)",
         list.entry_count,
         list.name,
         list.version,

@@ -188,6 +188,14 @@ pub async fn import(
             &format!("admin:{}", admin.claims.name),
         )
         .await?;
+    state
+        .store
+        .prune_aml_lists(
+            Some(&admin.tenant.id),
+            name.trim(),
+            state.config.aml_keep_versions,
+        )
+        .await?;
     // The import is committed: a failed reload is logged and retried by the periodic refresh
     // rather than reported as a failed import (the client would import again).
     if let Err(e) = state.aml.refresh(&state.store).await {
