@@ -57,7 +57,7 @@ impl AppState {
         let slots = config
             .inference_slots
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-        let queue = config.inference_queue.unwrap_or(2 * slots);
+        let queue = config.inference_queue.unwrap_or(slots);
         Ok(Self {
             tokens: auth::TokenKeys::new(&master.derive("jwt")),
             config: Arc::new(config),
