@@ -250,25 +250,37 @@ impl std::fmt::Display for Score {
 
 /// Scores of `net` on `data`: digit lines, word lines.
 fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
+    Ok(scores(data, &readings(net, data)?))
+}
+
+/// What `net` reads in each line, one line at a time as the readers run it
+/// (`digits::read_lines_scored`).
+fn readings(net: &DigitNet, data: &[Line]) -> anyhow::Result<Vec<String>> {
+    data.iter()
+        .map(|line| {
+            let logits = net.forward(&digits::batch(
+                std::slice::from_ref(&line.input),
+                &Device::Cpu,
+            )?)?;
+            let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
+            Ok(digits::text(&digits::decode(
+                &lp[0][..line.input.1 / digits::COLUMN_STRIDE],
+            )))
+        })
+        .collect()
+}
+
+/// Scores of `reads` (one per line of `data`): digit lines, word lines.
+fn scores(data: &[Line], reads: &[String]) -> [Score; 2] {
     let mut scores: [Score; 2] = Default::default();
-    // One line at a time, as the readers run it (`digits::read_lines_scored`).
-    for idx in batches(data, 1) {
-        let items: Vec<(Vec<f32>, usize)> = idx.iter().map(|&i| data[i].input.clone()).collect();
-        let logits = net.forward(&digits::batch(&items, &Device::Cpu)?)?;
-        let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
-        for (&i, seq) in idx.iter().zip(lp) {
-            let read = digits::text(&digits::decode(
-                &seq[..data[i].input.1 / digits::COLUMN_STRIDE],
-            ));
-            let truth = &data[i].text;
-            let s = &mut scores[usize::from(data[i].word)];
-            s.lines += 1;
-            s.exact += usize::from(&read == truth);
-            s.errors += crate::synth_cmd::edit_distance(truth, &read);
-            s.chars += truth.chars().count();
-        }
+    for (line, read) in data.iter().zip(reads) {
+        let s = &mut scores[usize::from(line.word)];
+        s.lines += 1;
+        s.exact += usize::from(read == &line.text);
+        s.errors += crate::synth_cmd::edit_distance(&line.text, read);
+        s.chars += line.text.chars().count();
     }
-    Ok(scores)
+    scores
 }
 
 /// The edits that turn `truth` into `read` (a minimal alignment): `(Some(t), Some(r))` a
@@ -308,32 +320,23 @@ fn edits(truth: &str, read: &str) -> Vec<(Option<char>, Option<char>)> {
     out
 }
 
-/// The most frequent edits of `net`'s readings of `data` (`2>5`: a 2 read as 5, `0>_`: a
-/// 0 dropped, `_>1`: a 1 added), for seeing what the synthetic lines miss. Counts only.
-fn confusions(net: &DigitNet, data: &[Line]) -> anyhow::Result<String> {
+/// The most frequent edits in `reads` of `data` (`2>5`: a 2 read as 5, `0>_`: a 0
+/// dropped, `_>1`: a 1 added), for seeing what the synthetic lines miss. Counts only.
+fn confusions(data: &[Line], reads: &[String]) -> String {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for line in data {
-        let logits = net.forward(&digits::batch(
-            std::slice::from_ref(&line.input),
-            &Device::Cpu,
-        )?)?;
-        let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
-        let read = digits::text(&digits::decode(
-            &lp[0][..line.input.1 / digits::COLUMN_STRIDE],
-        ));
-        for (t, r) in edits(&line.text, &read) {
+    for (line, read) in data.iter().zip(reads) {
+        for (t, r) in edits(&line.text, read) {
             let c = |c: Option<char>| c.unwrap_or('_');
             *counts.entry(format!("{}>{}", c(t), c(r))).or_default() += 1;
         }
     }
     let mut top: Vec<(String, usize)> = counts.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(top
-        .iter()
+    top.iter()
         .take(16)
         .map(|(e, n)| format!("{e} {n}"))
         .collect::<Vec<_>>()
-        .join(", "))
+        .join(", ")
 }
 
 /// Real crops as training or scoring lines.
@@ -390,10 +393,11 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
     };
     let score_real = |net: &DigitNet| -> anyhow::Result<()> {
         for (part, data) in &real_parts {
-            let [numbers, _] = evaluate(net, data)?;
+            let reads = readings(net, data)?;
+            let [numbers, _] = scores(data, &reads);
             eprintln!("  real number lines, {}: {numbers}", part.name());
             if std::env::var_os("HAWIYA_TRAIN_CONFUSIONS").is_some() {
-                eprintln!("    most frequent edits: {}", confusions(net, data)?);
+                eprintln!("    most frequent edits: {}", confusions(data, &reads));
             }
         }
         Ok(())

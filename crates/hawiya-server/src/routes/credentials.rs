@@ -75,17 +75,13 @@ pub async fn login(
     let tenancy = required(header_tenancy.or(body.tenancy_name), "TenancyName")?;
     let user_name = required(body.user_name_or_email_address, "userNameOrEmailAddress")?;
     let password = required(body.password, "password")?;
-    // The documented limits (256 / 256 / 32 in Vlens; passwords up to 128 here): longer
-    // values are refused before any lookup, so nothing unbounded reaches the audit log.
-    for (field, value, max) in [
-        ("TenancyName", &tenancy, 256),
-        ("userNameOrEmailAddress", &user_name, 256),
-        ("password", &password, 128),
-    ] {
-        if value.chars().count() > max {
-            return Err(ApiError::new(codes::INVALID_FIELD)
-                .field(field, format!("longer than {max} characters")));
-        }
+    // The documented limits (256 / 256 / 32 in Vlens; passwords up to 128 here): the body's
+    // fields are bounded as they are parsed, the header here, so nothing unbounded reaches
+    // a lookup or the audit log.
+    if tenancy.chars().count() > 256 {
+        return Err(
+            ApiError::new(codes::INVALID_FIELD).field("TenancyName", "longer than 256 characters")
+        );
     }
     // Too many failures for this user or from this address: refused before the password
     // is checked.
