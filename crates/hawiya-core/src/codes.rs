@@ -118,6 +118,8 @@ codes! {
     UNSUPPORTED_CONTENT_TYPE = (6104, 415, "Content-Type must be application/json");
     /// Body larger than the request limit.
     BODY_TOO_LARGE = (6105, 413, "Request body too large");
+    /// The body did not arrive within the read timeout.
+    BODY_READ_TIMEOUT = (6106, 408, "The request body did not arrive in time");
 
     // ---- Hawiya additions: images (6200-6299) ----
     /// Image field is not valid base64.

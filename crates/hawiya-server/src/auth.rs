@@ -189,13 +189,20 @@ pub async fn tenant_from_headers(
     }
 }
 
+/// The tenant whose `ApiKey` was checked before the body was read ([`crate::ops::observe`]).
+#[derive(Debug, Clone)]
+pub struct HeaderTenant(pub Tenant);
+
 impl FromRequestParts<AppState> for TenantAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let tenant = tenant_from_headers(&parts.headers, state)
-            .await?
-            .ok_or_else(|| ApiError::new(codes::API_KEY_MISSING))?;
+        let tenant = match parts.extensions.get::<HeaderTenant>() {
+            Some(HeaderTenant(tenant)) => tenant.clone(),
+            None => tenant_from_headers(&parts.headers, state)
+                .await?
+                .ok_or_else(|| ApiError::new(codes::API_KEY_MISSING))?,
+        };
         // An optional bearer token must be valid and belong to the same tenant.
         if let Some(claims) = bearer_claims(parts, state)? {
             if claims.tid != tenant.id {

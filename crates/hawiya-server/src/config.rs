@@ -44,6 +44,12 @@ pub struct Config {
     /// Versions of each AML list kept, the active one included; older ones are deleted
     /// after each import (`HAWIYA_AML_KEEP_VERSIONS`).
     pub aml_keep_versions: i64,
+    /// Bytes of request bodies that may be in flight at once, over all requests
+    /// (`HAWIYA_BODY_BUDGET_BYTES`); a request whose declared length does not fit is
+    /// answered 6502 before its body is read. At least `max_body_bytes`.
+    pub body_budget_bytes: usize,
+    /// Seconds a request's body may take to arrive (`HAWIYA_BODY_READ_TIMEOUT_SECS`).
+    pub body_read_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -65,6 +71,8 @@ impl Default for Config {
             aml_threshold: None,
             aml_refresh_secs: 10,
             aml_keep_versions: 3,
+            body_budget_bytes: 256 * 1024 * 1024,
+            body_read_timeout_secs: 60,
         }
     }
 }
@@ -138,6 +146,22 @@ impl Config {
         if let Some(v) = get("HAWIYA_FACE_MATCH_THRESHOLD") {
             self.face_match_threshold = Some(parse("HAWIYA_FACE_MATCH_THRESHOLD", &v)?);
         }
+        if let Some(v) = get("HAWIYA_BODY_BUDGET_BYTES") {
+            self.body_budget_bytes = parse("HAWIYA_BODY_BUDGET_BYTES", &v)?;
+        }
+        if let Some(v) = get("HAWIYA_BODY_READ_TIMEOUT_SECS") {
+            self.body_read_timeout_secs = parse("HAWIYA_BODY_READ_TIMEOUT_SECS", &v)?;
+        }
+        anyhow::ensure!(
+            self.body_budget_bytes >= self.max_body_bytes,
+            "HAWIYA_BODY_BUDGET_BYTES ({}) must be at least HAWIYA_MAX_BODY_BYTES ({})",
+            self.body_budget_bytes,
+            self.max_body_bytes
+        );
+        anyhow::ensure!(
+            self.body_read_timeout_secs > 0,
+            "HAWIYA_BODY_READ_TIMEOUT_SECS must be at least 1"
+        );
         Ok(())
     }
 

@@ -41,6 +41,8 @@ pub struct AppState {
     pub aml: Arc<aml::AmlLists>,
     /// Failed admin logins, per user and client address.
     pub login_limits: Arc<login_limit::LoginLimiter>,
+    /// Request bodies in flight, in KiB ([`Config::body_budget_bytes`]).
+    pub body_budget: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             .inference_slots
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         let queue = config.inference_queue.unwrap_or(slots);
+        let body_budget = Arc::new(tokio::sync::Semaphore::new(config.body_budget_bytes / 1024));
         Ok(Self {
             tokens: auth::TokenKeys::new(&master.derive("jwt")),
             config: Arc::new(config),
@@ -66,6 +69,7 @@ impl AppState {
             engines: Arc::new(engines::Engines::new(slots, queue)),
             aml: Arc::new(aml::AmlLists::default()),
             login_limits: Arc::default(),
+            body_budget,
         })
     }
 }
@@ -340,9 +344,10 @@ mod tests {
         async fn boom() -> &'static str {
             panic!("boom")
         }
-        let app = with_layers(Router::new().route("/boom", get(boom)), state.clone());
+        // On a route open without an `ApiKey`, so that the handler runs.
+        let app = with_layers(Router::new().route("/healthz", get(boom)), state.clone());
         let response = app
-            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(response.status(), 500);

@@ -82,6 +82,83 @@ pub async fn admission(State(state): State<AppState>, req: Request, next: Next) 
     }
 }
 
+/// Routes that answer without an `ApiKey` (logins and operations).
+const OPEN_ROUTES: [&str; 8] = [
+    "/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "/api/credentials/Login",
+    "/api/credentials/RefreshToken",
+];
+
+/// The body length a request declares (`Content-Length`).
+fn declared_length(parts: &axum::http::request::Parts) -> Option<usize> {
+    parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// What is checked before a request's body is read: its `ApiKey` on every route that needs
+/// one (the tenant is kept for [`crate::auth::TenantAuth`]) and room for its declared
+/// length (the body limit when none is declared) in the in-flight body budget (DECISIONS,
+/// "Request bodies"). The permit returned holds the body's share of the budget until the
+/// request ends.
+async fn admit_body(
+    parts: &mut axum::http::request::Parts,
+    route: &str,
+    state: &AppState,
+) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    if route != "unmatched" && !OPEN_ROUTES.contains(&route) {
+        let tenant = crate::auth::tenant_from_headers(&parts.headers, state)
+            .await?
+            .ok_or_else(|| ApiError::new(codes::API_KEY_MISSING))?;
+        parts.extensions.insert(crate::auth::HeaderTenant(tenant));
+    }
+    let max = state.config.max_body_bytes;
+    let kib = declared_length(parts)
+        .unwrap_or(max)
+        .min(max)
+        .div_ceil(1024)
+        .max(1) as u32;
+    state
+        .body_budget
+        .clone()
+        .try_acquire_many_owned(kib)
+        .map_err(|_| ApiError::new(codes::BUSY))
+}
+
+/// Receives `body` and drops it as it comes; `false` once more than `limit` bytes came.
+async fn discard(body: axum::body::Body, limit: usize) -> bool {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut received = 0usize;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => received += bytes.len(),
+            Err(_) => return false,
+        }
+        if received > limit {
+            return false;
+        }
+    }
+    true
+}
+
+/// `refused` as a response that closes the connection (its body was not read, or not all).
+fn closing(refused: ApiError) -> Response {
+    let mut response = refused.into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        HeaderValue::from_static("close"),
+    );
+    response
+}
+
 /// Middleware: gives every request an id (`X-Request-Id` header, log span, `request_id`
 /// fields), logs its outcome as one JSON line and records its metrics.
 pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -96,16 +173,33 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let start = Instant::now();
-    // Read the whole body (up to the limit) before any handler runs: a handler that answers
-    // early (a 401, say) would otherwise leave unread bytes on the connection, which hyper then
-    // closes under a client that is still sending or about to reuse it.
-    let (parts, body) = req.into_parts();
-    let mut response = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
-        Ok(bytes) => {
-            let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-            next.run(req).instrument(span.clone()).await
+    let (mut parts, body) = req.into_parts();
+    let read_limit = std::time::Duration::from_secs(state.config.body_read_timeout_secs);
+    let mut response = match admit_body(&mut parts, &route, &state).await {
+        // Read the whole body (up to the limit) before any handler runs: a handler that
+        // answers early would otherwise leave unread bytes on the connection, which hyper
+        // then closes under a client that is still sending or about to reuse it.
+        Ok(_budget) => {
+            let read = axum::body::to_bytes(body, state.config.max_body_bytes);
+            match tokio::time::timeout(read_limit, read).await {
+                Ok(Ok(bytes)) => {
+                    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+                    next.run(req).instrument(span.clone()).await
+                }
+                Ok(Err(_)) => ApiError::new(codes::BODY_TOO_LARGE).into_response(),
+                Err(_) => closing(ApiError::new(codes::BODY_READ_TIMEOUT)),
+            }
         }
-        Err(_) => ApiError::new(codes::BODY_TOO_LARGE).into_response(),
+        // Refused before the body: it is received and dropped piece by piece (nothing is
+        // kept), so the client still reads the answer on a usable connection; one over the
+        // limit or too slow has its connection closed after the answer.
+        Err(refused) => {
+            let discard = discard(body, state.config.max_body_bytes);
+            match tokio::time::timeout(read_limit, discard).await {
+                Ok(true) => refused.into_response(),
+                _ => closing(refused),
+            }
+        }
     };
     let elapsed = start.elapsed();
     let status = response.status().as_u16();

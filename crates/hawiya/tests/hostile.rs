@@ -225,3 +225,118 @@ fn a_full_queue_sheds_at_once_with_retry_after() {
     s.post("/v1/ocr/face/compare", &[("ApiKey", &t.api_key)], &body)
         .ok_data();
 }
+
+/// Sends `head` (request line and headers, without the blank line) and `body_start` on a
+/// raw connection, leaves it open, and returns what the server answers within 10 s.
+fn raw_request(s: &Server, head: &str, body_start: &[u8]) -> (std::net::TcpStream, String) {
+    use std::io::{Read, Write};
+    let addr = s.base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    conn.write_all(format!("{head}\r\n\r\n").as_bytes())
+        .unwrap();
+    conn.write_all(body_start).unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Until the answer's JSON body is complete (or the server closes).
+    while !answer.ends_with(b"}") {
+        match conn.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    (conn, String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[test]
+fn an_upload_without_a_valid_key_is_refused_before_its_body() {
+    let s = Server::start_with(&[("HAWIYA_BODY_READ_TIMEOUT_SECS", "2")]);
+    let t = s.tenant("early");
+    let start = std::time::Instant::now();
+    // 20 MB announced, a little sent: refused on the headers (not a read timeout), the
+    // connection closed once the body stops coming.
+    for key in ["", "ApiKey: not-a-key\r\n"] {
+        let head = format!(
+            "POST /v1/ocr/id/front HTTP/1.1\r\nHost: x\r\n{key}Content-Type: application/json\r\nContent-Length: 20000000"
+        );
+        let (_conn, answer) = raw_request(&s, head.trim_end(), &[b'x'; 1000]);
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        assert!(
+            answer.to_lowercase().contains("connection: close"),
+            "{answer}"
+        );
+        let code = if key.is_empty() { "6001" } else { "6002" };
+        assert!(
+            answer.contains(&format!("\"error_code\":{code}")),
+            "{answer}"
+        );
+    }
+    assert!(start.elapsed() < std::time::Duration::from_secs(9));
+    // A refused body that arrives is received and dropped: the connection stays usable.
+    s.send(
+        "POST",
+        "/v1/ocr/id/front",
+        &[("Content-Type", "application/json")],
+        Some(b"{}"),
+    )
+    .assert_error(401, 6001);
+    s.post(
+        "/v1/app/steps",
+        &[("ApiKey", &t.api_key)],
+        &json!({"type": "others"}),
+    )
+    .ok_data();
+}
+
+#[test]
+fn a_body_that_does_not_arrive_in_time_is_answered_6106() {
+    let s = Server::start_with(&[("HAWIYA_BODY_READ_TIMEOUT_SECS", "1")]);
+    let t = s.tenant("slow");
+    let head = format!(
+        "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1000",
+        t.api_key
+    );
+    let (_conn, answer) = raw_request(&s, &head, b"{\"type\":");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"error_code\":6106"), "{answer}");
+    assert_eq!(s.transaction_count(&t), 0);
+}
+
+#[test]
+fn bodies_beyond_the_in_flight_budget_are_shed() {
+    let s = Server::start_with(&[
+        ("HAWIYA_MAX_BODY_BYTES", "1048576"),
+        ("HAWIYA_BODY_BUDGET_BYTES", "1048576"),
+    ]);
+    let t = s.tenant("budget");
+    // A slow upload of the whole budget holds it while it arrives.
+    let addr = s.base.trim_start_matches("http://");
+    let mut slow = std::net::TcpStream::connect(addr).unwrap();
+    use std::io::Write;
+    slow.write_all(
+        format!(
+            "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n{{",
+            t.api_key
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let shed = s.post(
+        "/v1/app/steps",
+        &[("ApiKey", &t.api_key)],
+        &json!({"type": "others"}),
+    );
+    shed.assert_error(503, 6502);
+    assert_eq!(shed.retry_after.as_deref(), Some("1"));
+    // Once the slow upload is gone, its share is free again.
+    drop(slow);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    s.post(
+        "/v1/app/steps",
+        &[("ApiKey", &t.api_key)],
+        &json!({"type": "others"}),
+    )
+    .ok_data();
+}
