@@ -1,4 +1,6 @@
 //! Arabic-Indic digit line recogniser: a small CNN with a CTC head, trained on synthetic renders.
+//! The network ([`LineNet`]) is shaped by an [`Arch`]; the name line recogniser
+//! ([`crate::name_net`]) is another arch of it.
 //!
 //! No registry package ships a recogniser for Arabic-Indic digits (Tesseract's `ara` lacks
 //! ٢–٩; see `shared/research/ocr.md`), so Hawiya trains its own (`hawiya train digits`) and
@@ -16,10 +18,12 @@
 //! loss, and the forward–backward recursions in plain Rust are short and exact.
 
 use candle_core::{DType, Device, Module, Tensor, D};
-use candle_nn::{conv2d, linear, Conv2d, Conv2dConfig, Linear, VarBuilder};
+use candle_nn::{
+    conv1d, conv2d, linear, Conv1d, Conv1dConfig, Conv2d, Conv2dConfig, Linear, VarBuilder,
+};
 use image::{imageops, GrayImage};
 
-/// Height the crops are scaled to.
+/// Height the digit crops are scaled to.
 pub const INPUT_H: usize = 24;
 /// Characters the model reads (class `k + 1`; class 0 is the CTC blank).
 pub const ALPHABET: [char; 11] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '/'];
@@ -43,36 +47,119 @@ pub const NUMBER_WEIGHTS: &[u8] = include_bytes!("../models/digits-v7.safetensor
 pub const NUMBER_WEIGHTS_SHA256: &str =
     "a156cfd9395659324cac8df3f504809d77c2fbfcc30d4425501c3fb1cf5a7553";
 
-/// The network.
-pub struct DigitNet {
+/// The shape of a line recogniser: what it reads and how wide its layers are.
+#[derive(Debug)]
+pub struct Arch {
+    /// Height the crops are scaled to (a multiple of 16 reads all rows).
+    pub input_h: usize,
+    /// Channels of the input and of the four convolutions.
+    pub channels: [usize; 5],
+    /// Width of the hidden layer.
+    pub hidden: usize,
+    /// Output columns the hidden layer sees on each side (0: each column alone).
+    pub hidden_reach: usize,
+    /// Characters read (class `k + 1`; class 0 is the CTC blank).
+    pub alphabet: &'static [char],
+    /// The script runs right to left: the network reads the image's columns from the left,
+    /// so texts are reversed into visual order for it and its readings back.
+    pub right_to_left: bool,
+}
+
+impl Arch {
+    /// Classes: the blank plus the alphabet.
+    pub fn classes(&self) -> usize {
+        self.alphabet.len() + 1
+    }
+
+    /// Class of a label character, or `None` if the model cannot output it.
+    pub fn class_of(&self, c: char) -> Option<usize> {
+        self.alphabet.iter().position(|&a| a == c).map(|k| k + 1)
+    }
+
+    /// The classes of `text` in the order the network reads them (visual order), or `None`
+    /// if it has a character the model cannot output.
+    pub fn label(&self, text: &str) -> Option<Vec<usize>> {
+        let mut label: Vec<usize> = text
+            .chars()
+            .map(|c| self.class_of(c))
+            .collect::<Option<_>>()?;
+        if self.right_to_left {
+            label.reverse();
+        }
+        Some(label)
+    }
+}
+
+/// The digit recogniser's shape.
+pub const DIGIT_ARCH: Arch = Arch {
+    input_h: INPUT_H,
+    channels: [1, 12, 24, 48, 64],
+    hidden: 96,
+    hidden_reach: 0,
+    alphabet: &ALPHABET,
+    right_to_left: false,
+};
+
+/// The hidden layer: each output column alone, or with its neighbours.
+enum Hidden {
+    Dense(Linear),
+    Wide(Conv1d),
+}
+
+/// A line recogniser (CNN + CTC) of some [`Arch`]; the digit recogniser is one.
+pub struct LineNet {
+    arch: &'static Arch,
     convs: [Conv2d; 4],
-    hidden: Linear,
+    hidden: Hidden,
     out: Linear,
 }
 
-const CHANNELS: [usize; 5] = [1, 12, 24, 48, 64];
+/// The digit line recogniser.
+pub type DigitNet = LineNet;
 
-impl DigitNet {
-    /// Builds the network over `vb` (new variables when training, stored ones when loading).
+impl LineNet {
+    /// Builds the digit network over `vb` (new variables when training, stored ones when
+    /// loading).
     pub fn new(vb: VarBuilder) -> candle_core::Result<Self> {
+        Self::with_arch(vb, &DIGIT_ARCH)
+    }
+
+    /// Builds a network of `arch` over `vb`.
+    pub fn with_arch(vb: VarBuilder, arch: &'static Arch) -> candle_core::Result<Self> {
         let cfg = Conv2dConfig {
             padding: 1,
             ..Default::default()
         };
-        let conv = |i: usize| {
-            conv2d(
-                CHANNELS[i],
-                CHANNELS[i + 1],
-                3,
-                cfg,
-                vb.pp(format!("conv{i}")),
-            )
+        let ch = arch.channels;
+        let conv = |i: usize| conv2d(ch[i], ch[i + 1], 3, cfg, vb.pp(format!("conv{i}")));
+        let features = ch[4] * (arch.input_h / 16).max(1);
+        let hidden = if arch.hidden_reach == 0 {
+            Hidden::Dense(linear(features, arch.hidden, vb.pp("hidden"))?)
+        } else {
+            let cfg = Conv1dConfig {
+                padding: arch.hidden_reach,
+                ..Default::default()
+            };
+            let kernel = 2 * arch.hidden_reach + 1;
+            Hidden::Wide(conv1d(features, arch.hidden, kernel, cfg, vb.pp("hidden"))?)
         };
         Ok(Self {
+            arch,
             convs: [conv(0)?, conv(1)?, conv(2)?, conv(3)?],
-            hidden: linear(CHANNELS[4], 96, vb.pp("hidden"))?,
-            out: linear(96, CLASSES, vb.pp("out"))?,
+            hidden,
+            out: linear(arch.hidden, arch.classes(), vb.pp("out"))?,
         })
+    }
+
+    /// The network's shape.
+    pub fn arch(&self) -> &'static Arch {
+        self.arch
+    }
+
+    /// The network of `arch` with `weights` (safetensors).
+    pub fn load(weights: &[u8], arch: &'static Arch) -> candle_core::Result<Self> {
+        let vb = VarBuilder::from_buffered_safetensors(weights.to_vec(), DType::F32, &Device::Cpu)?;
+        Self::with_arch(vb, arch)
     }
 
     /// The network with the shipped weights ([`WEIGHTS`]).
@@ -86,12 +173,11 @@ impl DigitNet {
     }
 
     fn with_weights(weights: &[u8]) -> candle_core::Result<Self> {
-        let vb = VarBuilder::from_buffered_safetensors(weights.to_vec(), DType::F32, &Device::Cpu)?;
-        Self::new(vb)
+        Self::load(weights, &DIGIT_ARCH)
     }
 
-    /// Logits `[batch, width / COLUMN_STRIDE, CLASSES]` of inputs `[batch, 1, INPUT_H, width]`
-    /// (width a multiple of 4).
+    /// Logits `[batch, width / COLUMN_STRIDE, classes]` of inputs
+    /// `[batch, 1, input_h, width]` (width a multiple of 4).
     pub fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let mut x = x.clone();
         for (conv, pool) in self.convs.iter().zip(POOLS) {
@@ -99,9 +185,22 @@ impl DigitNet {
         }
         // [b, c, 1, t] → [b, t, c]
         let (b, c, h, t) = x.dims4()?;
-        let x = x.permute((0, 3, 1, 2))?.reshape((b, t, c * h))?;
-        let x = self.hidden.forward(&x)?.relu()?;
-        self.out.forward(&x)
+        let x = match &self.hidden {
+            Hidden::Dense(dense) => {
+                let x = x.permute((0, 3, 1, 2))?.reshape((b, t, c * h))?;
+                dense.forward(&x)?
+            }
+            Hidden::Wide(conv) => {
+                let x = x.reshape((b, c * h, t))?;
+                conv.forward(&x)?.transpose(1, 2)?
+            }
+        };
+        self.out.forward(&x.relu()?)
+    }
+
+    /// Reads several crops; one result per crop (empty for an unusable crop).
+    pub fn read_lines_scored(&self, crops: &[GrayImage]) -> candle_core::Result<Vec<LineRead>> {
+        read_lines_scored(self, crops)
     }
 }
 
@@ -109,19 +208,24 @@ impl DigitNet {
 /// 4, at most [`MAX_INPUT_W`]), as zero-mean unit-variance values, row-major. `None` for an
 /// empty crop.
 pub fn prepare(crop: &GrayImage) -> Option<(Vec<f32>, usize)> {
+    prepare_at(crop, INPUT_H)
+}
+
+/// [`prepare`] at `input_h` rows.
+pub fn prepare_at(crop: &GrayImage, input_h: usize) -> Option<(Vec<f32>, usize)> {
     let (w, h) = crop.dimensions();
     if w == 0 || h == 0 {
         return None;
     }
-    let scaled_w = ((w as f32 * INPUT_H as f32 / h as f32).round() as usize).clamp(4, MAX_INPUT_W);
+    let scaled_w = ((w as f32 * input_h as f32 / h as f32).round() as usize).clamp(4, MAX_INPUT_W);
     let width = scaled_w.div_ceil(4) * 4;
     let resized = imageops::resize(
         crop,
         scaled_w as u32,
-        INPUT_H as u32,
+        input_h as u32,
         imageops::FilterType::Triangle,
     );
-    let n = (scaled_w * INPUT_H) as f32;
+    let n = (scaled_w * input_h) as f32;
     let mean = resized.pixels().map(|p| p[0] as f32).sum::<f32>() / n;
     let var = resized
         .pixels()
@@ -131,8 +235,8 @@ pub fn prepare(crop: &GrayImage) -> Option<(Vec<f32>, usize)> {
     let std = var.sqrt().max(8.0);
     // Pad on the right with the background value (0 after normalisation is the mean, so use
     // the row's edge pixel instead: the background continues).
-    let mut out = vec![0f32; INPUT_H * width];
-    for y in 0..INPUT_H {
+    let mut out = vec![0f32; input_h * width];
+    for y in 0..input_h {
         for x in 0..width {
             let sx = x.min(scaled_w - 1) as u32;
             out[y * width + x] = (resized.get_pixel(sx, y as u32)[0] as f32 - mean) / std;
@@ -141,19 +245,20 @@ pub fn prepare(crop: &GrayImage) -> Option<(Vec<f32>, usize)> {
     Some((out, width))
 }
 
-/// Stacks prepared crops into one `[n, 1, INPUT_H, max width]` batch (shorter ones padded
-/// with their last column).
+/// Stacks prepared crops (all of one height) into one `[n, 1, height, max width]` batch
+/// (shorter ones padded with their last column).
 pub fn batch(items: &[(Vec<f32>, usize)], device: &Device) -> candle_core::Result<Tensor> {
     let width = items.iter().map(|i| i.1).max().unwrap_or(4);
-    let mut data = vec![0f32; items.len() * INPUT_H * width];
+    let rows = items.first().map_or(INPUT_H, |(v, w)| v.len() / w);
+    let mut data = vec![0f32; items.len() * rows * width];
     for (k, (v, w)) in items.iter().enumerate() {
-        for y in 0..INPUT_H {
+        for y in 0..rows {
             for x in 0..width {
-                data[(k * INPUT_H + y) * width + x] = v[y * w + x.min(w - 1)];
+                data[(k * rows + y) * width + x] = v[y * w + x.min(w - 1)];
             }
         }
     }
-    Tensor::from_vec(data, (items.len(), 1, INPUT_H, width), device)
+    Tensor::from_vec(data, (items.len(), 1, rows, width), device)
 }
 
 /// One read character with its confidence and the runner-up digit.
@@ -167,8 +272,13 @@ pub struct ReadChar {
     pub alternative: Option<(char, f32)>,
 }
 
-/// Greedy CTC decoding of one sequence of log-probabilities `[columns][CLASSES]`.
+/// Greedy CTC decoding of one sequence of digit log-probabilities `[columns][CLASSES]`.
 pub fn decode(log_probs: &[Vec<f32>]) -> Vec<ReadChar> {
+    decode_in(log_probs, &ALPHABET)
+}
+
+/// Greedy CTC decoding of log-probabilities `[columns][alphabet + 1]` over `alphabet`.
+pub fn decode_in(log_probs: &[Vec<f32>], alphabet: &[char]) -> Vec<ReadChar> {
     let mut out = Vec::new();
     let mut t = 0;
     while t < log_probs.len() {
@@ -184,13 +294,13 @@ pub fn decode(log_probs: &[Vec<f32>]) -> Vec<ReadChar> {
         }
         let run = &log_probs[start..t];
         let mean = |k: usize| run.iter().map(|lp| lp[k].exp()).sum::<f32>() / run.len() as f32;
-        let alternative = (1..CLASSES)
+        let alternative = (1..=alphabet.len())
             .filter(|&k| k != best)
             .map(|k| (k, mean(k)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(k, p)| (ALPHABET[k - 1], p));
+            .map(|(k, p)| (alphabet[k - 1], p));
         out.push(ReadChar {
-            ch: ALPHABET[best - 1],
+            ch: alphabet[best - 1],
             prob: mean(best),
             alternative,
         });
@@ -218,8 +328,12 @@ impl LineRead {
     /// `−ln p(text | line)` under the model (CTC), or `None` if `text` has a character the
     /// model cannot output or cannot fit in the line.
     pub fn nll(&self, text: &str) -> Option<f32> {
-        let label: Vec<usize> = text.chars().map(class_of).collect::<Option<_>>()?;
-        ctc_loss_and_grad(&self.log_probs, &label).map(|(loss, _)| loss)
+        self.nll_in(text, &DIGIT_ARCH)
+    }
+
+    /// [`LineRead::nll`] for a line read by a network of `arch`.
+    pub fn nll_in(&self, text: &str, arch: &Arch) -> Option<f32> {
+        ctc_loss_and_grad(&self.log_probs, &arch.label(text)?).map(|(loss, _)| loss)
     }
 }
 
@@ -228,7 +342,9 @@ pub fn read_lines_scored(
     net: &DigitNet,
     crops: &[GrayImage],
 ) -> candle_core::Result<Vec<LineRead>> {
-    let prepared: Vec<Option<(Vec<f32>, usize)>> = crops.iter().map(prepare).collect();
+    let arch = net.arch();
+    let prepared: Vec<Option<(Vec<f32>, usize)>> =
+        crops.iter().map(|c| prepare_at(c, arch.input_h)).collect();
     let usable: Vec<(Vec<f32>, usize)> = prepared.iter().flatten().cloned().collect();
     if usable.is_empty() {
         return Ok(vec![LineRead::default(); crops.len()]);
@@ -243,8 +359,12 @@ pub fn read_lines_scored(
             .to_vec3::<f32>()?
             .remove(0);
         seq.truncate(item.1 / COLUMN_STRIDE);
+        let mut chars = decode_in(&seq, arch.alphabet);
+        if arch.right_to_left {
+            chars.reverse();
+        }
         lines.push(LineRead {
-            chars: decode(&seq),
+            chars,
             log_probs: seq,
         });
     }

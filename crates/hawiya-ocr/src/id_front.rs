@@ -351,9 +351,11 @@ fn serial_box(card: &RgbImage, reader: &crate::IdReader) -> anyhow::Result<Roi> 
 
 /// Reads the fields of a front found by its number line ([`crate::anchor`]) from the text
 /// lines detected on the photo itself, each cut along its own axis: the card's layout is
-/// not assumed beyond the order of the lines above the number. The printed birth date is
-/// not read on this path (its place differs between card generations); blur and glare are
-/// measured on `card`, the photo rectified around the number line.
+/// not assumed beyond the order of the lines above the number. The name lines are read by
+/// the name recogniser ([`crate::name_net`]; the rectified card of [`read_front`] keeps
+/// Tesseract, which reads the generated cards' template crops better). The printed birth
+/// date is not read on this path (its place differs between card generations); blur and
+/// glare are measured on `card`, the photo rectified around the number line.
 pub fn read_front_lines(
     img: &RgbImage,
     card: &RgbImage,
@@ -373,11 +375,15 @@ pub fn read_front_lines(
         })
     };
     let holder = number.number.valid().map(|n| n.gender);
-    let first_name = crate::names::mend(&clean_name(&read(first)?), holder);
-    let last_names = crate::names::mend(
-        &clean_name(&read(last)?),
-        Some(hawiya_core::nid::Gender::Male),
-    );
+    let name = |line: Option<crate::detect::OrientedLine>, gender| -> anyhow::Result<String> {
+        Ok(match crop(line) {
+            Some(grey) => crate::name_net::read_name(&reader.names, &grey, gender)?,
+            None => String::new(),
+        })
+    };
+    let first_name = crate::names::mend(&name(first, holder)?, holder);
+    let male = Some(hawiya_core::nid::Gender::Male);
+    let last_names = crate::names::mend(&name(last, male)?, male);
     let address_1 = match crop(address_1) {
         Some(grey) => {
             crate::address::mend_line_1(&crate::address::read_line(&grey, net, tesseract)?)

@@ -15,6 +15,7 @@ pub mod id_front;
 pub mod ink;
 pub mod latin;
 pub mod layout;
+pub mod name_net;
 pub mod names;
 pub mod quality;
 pub mod spoof;
@@ -29,6 +30,8 @@ pub struct IdReader {
     pub digits: digits::DigitNet,
     /// The digit line recogniser for the card's 14-digit number line (front and back).
     pub number_digits: digits::DigitNet,
+    /// The name line recogniser of the front ([`name_net`]).
+    pub names: digits::LineNet,
     /// Tesseract `ara`, one instance per inference slot.
     pub tesseract: tesseract::TesseractPool,
     /// PP-OCRv6 rec for Latin lines (`idKey`).
@@ -50,6 +53,8 @@ impl IdReader {
             .map_err(|e| anyhow::anyhow!("loading the digit recogniser: {e}"))?;
         let number_digits = digits::DigitNet::shipped_for_number_lines()
             .map_err(|e| anyhow::anyhow!("loading the number line recogniser: {e}"))?;
+        let names = name_net::shipped()
+            .map_err(|e| anyhow::anyhow!("loading the name line recogniser: {e}"))?;
         let tesseract =
             tesseract::TesseractPool::load(slots, None, &tesseract::default_tessdata_dir(), "ara")?;
         let latin = latin::LatinReader::load(runtime, models_dir)?;
@@ -57,6 +62,7 @@ impl IdReader {
         Ok(IdReader {
             digits,
             number_digits,
+            names,
             tesseract,
             latin,
             lines,

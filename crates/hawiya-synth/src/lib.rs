@@ -31,6 +31,7 @@ pub mod geom;
 mod id_card;
 mod licence;
 pub mod lines;
+mod name_line;
 mod number_line;
 mod passport;
 mod person;
@@ -41,6 +42,7 @@ pub mod rng;
 mod tests_vocab;
 pub mod text;
 
+pub use name_line::NAME_LETTERS;
 pub use person::reference_date;
 pub use recapture::{recapture, Recapture};
 

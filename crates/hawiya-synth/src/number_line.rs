@@ -30,6 +30,26 @@ const NUMBER_FONTS: [FontId; 5] = [
 /// Em size the line is drawn at before it is shrunk to phone-photo size.
 const SIZE: f32 = 48.0;
 
+/// How a photographed line is cut and shrunk, in text heights: half the crop's height,
+/// the room at each end, and the text's height in the phone photo (pixels; 70 % of lines
+/// from `small`, the rest from `large`).
+pub(crate) struct Cut {
+    pub(crate) half: (f32, f32),
+    pub(crate) ends: (f32, f32),
+    pub(crate) small: (f32, f32),
+    pub(crate) large: (f32, f32),
+}
+
+/// The number line: about three digit heights across (the detector's line is thicker than
+/// the digits, and the reader adds a margin); digits 4.5–14 px tall, mostly under 10 (a
+/// card a third of a 640 px photo).
+const NUMBER_CUT: Cut = Cut {
+    half: (0.95, 1.6),
+    ends: (0.05, 0.9),
+    small: (4.5, 10.0),
+    large: (10.0, 14.0),
+};
+
 /// A 14-digit number shaped like a real one: century, birth date, governorate, sequence,
 /// check digit (not computed: the recogniser must not learn it).
 fn number_text(r: &mut Rng) -> String {
@@ -197,6 +217,23 @@ impl Generator {
         }
         let ink_box = [pad, baseline - digit_h, x - gap, baseline];
 
+        let image = self.photograph(&mut r, &layer, ink_box, digit_h, &NUMBER_CUT);
+        LineSample { image, text }
+    }
+
+    /// `layer` (black ink on transparent, the text's ink within `ink_box`, `text_h` its
+    /// height) photographed as a phone sees a card line and cut as the reader cuts a
+    /// detected line (`cut`): slanted and squashed by perspective, over the card's picture,
+    /// sometimes ended by the photo's edge, blurred, shrunk, noisy and JPEG'd, then scaled
+    /// to 48 rows.
+    pub(crate) fn photograph(
+        &self,
+        r: &mut Rng,
+        layer: &Pixmap,
+        ink_box: [f32; 4],
+        text_h: f32,
+        cut: &Cut,
+    ) -> GrayImage {
         // The photo's slant: a small turn and a shear left after the reader levels the line.
         let turn = r.range_f32(-2.5, 2.5).to_radians();
         let shear = r.range_f32(-0.25, 0.25);
@@ -225,7 +262,7 @@ impl Generator {
         // Ink over the picture.
         let masks = self.id_masks();
         let mask = &masks[r.range_u32(0, masks.len() as u32 - 1) as usize];
-        let mut img = background(&mut r, w, h, digit_h, mask);
+        let mut img = background(r, w, h, text_h, mask);
         let shade = r.range_f32(5.0, 100.0);
         let ink = [shade + r.range_f32(0.0, 25.0), shade, shade];
         for (p, s) in img.pixels_mut().zip(slanted.pixels()) {
@@ -235,27 +272,26 @@ impl Generator {
             }
         }
 
-        // Cut as the reader cuts a detected line: 1.9–3.2 digit heights across (the
-        // detector's line is thicker than the digits, and the reader adds a margin), a
-        // little room at each end, off-centre by the detector's error.
+        // Cut as the reader cuts a detected line (`cut`), off-centre by the detector's
+        // error.
         let xs = corners.map(|p| p[0]);
         let ys = corners.map(|p| p[1]);
         let (x0, x1) = (
             xs.iter().copied().fold(f32::MAX, f32::min),
             xs.iter().copied().fold(f32::MIN, f32::max),
         );
-        let mid = (ys.iter().sum::<f32>() / 4.0) + digit_h * r.range_f32(-0.15, 0.15);
-        let half = digit_h * r.range_f32(0.95, 1.6);
+        let mid = (ys.iter().sum::<f32>() / 4.0) + text_h * r.range_f32(-0.15, 0.15);
+        let half = text_h * r.range_f32(cut.half.0, cut.half.1);
         let (ax, bx) = (
-            x0 - digit_h * r.range_f32(0.05, 0.9),
-            x1 + digit_h * r.range_f32(0.05, 0.9),
+            x0 - text_h * r.range_f32(cut.ends.0, cut.ends.1),
+            x1 + text_h * r.range_f32(cut.ends.0, cut.ends.1),
         );
         let clamp = |v: f32, hi: u32| v.round().clamp(0.0, (hi - 1) as f32) as u32;
         let (ax, ay) = (clamp(ax, w), clamp(mid - half, h));
         let (bx, by) = (clamp(bx, w).max(ax + 1), clamp(mid + half, h).max(ay + 1));
         let mut crop = imageops::crop_imm(&img, ax, ay, bx - ax, by - ay).to_image();
         // The photo's own edge (or an augmenter's black padding) across one end of the line.
-        let room = (bx as f32 - x1).min(x0 - ax as f32) - 0.15 * digit_h;
+        let room = (bx as f32 - x1).min(x0 - ax as f32) - 0.15 * text_h;
         if room > 1.0 && r.chance(0.15) {
             let (cw, ch) = crop.dimensions();
             let at = cw as f32 - r.range_f32(0.2, 0.75) * room;
@@ -275,19 +311,18 @@ impl Generator {
             }
         }
 
-        // A phone photo: digits 4.5–14 px tall (mostly under 10: a card a third of a
-        // 640 px photo), blurred, noisy, JPEG'd at that size, then sampled up to the
-        // reader's crop height.
+        // A phone photo: the text `cut.small` or `cut.large` px tall, blurred, noisy,
+        // JPEG'd at that size, then sampled up to the reader's crop height.
         let (cw, ch) = crop.dimensions();
         if r.chance(0.6) {
             crop = degrade::gaussian_blur(&crop, r.range_f32(0.5, 2.5));
         }
         let target_h = if r.chance(0.7) {
-            r.range_f32(4.5, 10.0)
+            r.range_f32(cut.small.0, cut.small.1)
         } else {
-            r.range_f32(10.0, 14.0)
+            r.range_f32(cut.large.0, cut.large.1)
         };
-        let small_h = target_h / digit_h * ch as f32;
+        let small_h = target_h / text_h * ch as f32;
         let s = (small_h / ch as f32).min(1.0);
         let mut small = imageops::resize(
             &crop,
@@ -296,21 +331,20 @@ impl Generator {
             imageops::FilterType::Triangle,
         );
         if r.chance(0.7) {
-            small = degrade::noise(small, r.range_f32(2.0, 10.0), &mut r);
+            small = degrade::noise(small, r.range_f32(2.0, 10.0), r);
         }
         if r.chance(0.7) {
             small = degrade::jpeg(&small, r.range_u32(20, 85) as u8);
         }
         let out_h = 48;
         let out_w = ((small.width() as f32 * out_h as f32 / small.height() as f32) as u32).max(4);
-        let grey: GrayImage = image::DynamicImage::ImageRgb8(imageops::resize(
+        image::DynamicImage::ImageRgb8(imageops::resize(
             &small,
             out_w,
             out_h,
             imageops::FilterType::Triangle,
         ))
-        .to_luma8();
-        LineSample { image: grey, text }
+        .to_luma8()
     }
 }
 

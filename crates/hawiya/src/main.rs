@@ -3,6 +3,7 @@
 mod bench;
 mod document_spoof_cmd;
 mod liveness_cmd;
+mod name_diag;
 mod presentation_cmd;
 mod real_crops;
 mod real_eval;
@@ -129,6 +130,8 @@ enum AmlCommand {
 enum TrainCommand {
     /// The Arabic-Indic digit line recogniser (weights shipped in hawiya-ocr/models).
     Digits(train_cmd::TrainDigitsArgs),
+    /// The name line recogniser of the ID front (weights shipped in hawiya-ocr/models).
+    Names(train_cmd::TrainNamesArgs),
 }
 
 #[derive(Subcommand)]
@@ -183,8 +186,17 @@ fn main() -> anyhow::Result<()> {
         Command::Train {
             command: TrainCommand::Digits(args),
         } => train_cmd::train_digits(&args, &config),
+        Command::Train {
+            command: TrainCommand::Names(args),
+        } => train_cmd::train_names(&args, &config),
         Command::SynthFrames(args) => liveness_cmd::synth_frames(&config, &args),
-        Command::Eval { doc_type, dir } if doc_type == "real" => real_eval::run(&dir, &config),
+        Command::Eval { doc_type, dir } if doc_type == "real" => {
+            if std::env::var_os("HAWIYA_EVAL_NAMES").is_some() {
+                name_diag::run(&dir, &config)
+            } else {
+                real_eval::run(&dir, &config)
+            }
+        }
         Command::Eval { doc_type, dir } => synth_cmd::eval(&doc_type, &dir, &config),
         Command::Bench {
             command: BenchCommand::Face(args),

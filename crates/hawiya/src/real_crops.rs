@@ -19,21 +19,8 @@ pub struct RealCrop {
 
 /// The labelled number polygon's centre and length, from `labels/<stem>.json`.
 fn number_polygon(labels: &Path, file: &str) -> Option<([f32; 2], f32)> {
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(labels.join(format!("{stem}.json"))).ok()?).ok()?;
-    let poly = json["fields"]
-        .as_array()?
-        .iter()
-        .find(|f| f["class"] == "number")?["polygon"]
-        .as_array()?
-        .iter()
-        .filter_map(|p| Some([p[0].as_f64()? as f32, p[1].as_f64()? as f32]))
-        .collect::<Vec<_>>();
+    let poly = polygon(labels, file, "number")?;
     let n = poly.len() as f32;
-    if n < 3.0 {
-        return None;
-    }
     let c = [
         poly.iter().map(|p| p[0]).sum::<f32>() / n,
         poly.iter().map(|p| p[1]).sum::<f32>() / n,
@@ -113,6 +100,124 @@ pub fn number_crops(
         out.len()
     );
     Ok(out)
+}
+
+/// `copies` crops of the name lines of each photo of `part` under `dir/id-front` whose
+/// number is transcribed: the first-name line (labelled `name`) and the rest of the name
+/// (`family name`), each on the detected line over its label that runs along the number
+/// line, cut as the front reader cuts a text line ([`hawiya_ocr::anchor::text_crop`]);
+/// the first copy as detected, the others jittered. Only names written in `alphabet`.
+pub fn name_crops(
+    dir: &Path,
+    config: &hawiya_server::Config,
+    copies: u32,
+    seed: u64,
+    part: crate::real_eval::Part,
+    alphabet: &[char],
+) -> anyhow::Result<Vec<RealCrop>> {
+    let front = dir.join("id-front");
+    let models = config.models_dir();
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
+    let reader = hawiya_ocr::IdReader::load(1, &runtime, &models)?;
+    let today = chrono::Utc::now().date_naive();
+    let mut out = Vec::new();
+    let (mut lines_wanted, mut matched) = (0, 0);
+    for (index, t) in crate::real_eval::read_truth(&front)?.iter().enumerate() {
+        if t.nid.is_empty() || crate::real_eval::Part::of(&t.group) != part {
+            continue;
+        }
+        let wanted: Vec<(&str, &str)> = [("name", &t.first_name), ("family name", &t.rest_of_name)]
+            .into_iter()
+            .filter(|(_, text)| !text.is_empty() && text.chars().all(|c| alphabet.contains(&c)))
+            .map(|(class, text)| (class, text.as_str()))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        lines_wanted += wanted.len();
+        let img = image::open(front.join(&t.file))
+            .with_context(|| t.file.clone())?
+            .to_rgb8();
+        let (pieces, number) = hawiya_ocr::anchor::locate_number(&img, &reader, today)?;
+        let Some(number) = number else {
+            continue;
+        };
+        let joined = hawiya_ocr::anchor::join_pieces(pieces.clone());
+        for (k, (class, text)) in wanted.into_iter().enumerate() {
+            let Some(poly) = polygon(&front.join("labels"), &t.file, class) else {
+                continue;
+            };
+            let Some(line) = line_over(&poly, &number.line, pieces.iter().chain(&joined)) else {
+                continue;
+            };
+            matched += 1;
+            let mut r = Rng::stream(seed, (index * 2 + k) as u32, "real-name-crop");
+            for copy in 0..copies {
+                let l = if copy == 0 {
+                    line
+                } else {
+                    jitter(&line, &mut r)
+                };
+                out.push(RealCrop {
+                    image: image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::text_crop(&img, &l))
+                        .to_luma8(),
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    eprintln!(
+        "real name crops: {matched} of {lines_wanted} {} name lines matched a detected line, {} crops",
+        part.name(),
+        out.len()
+    );
+    Ok(out)
+}
+
+/// The longest of `lines` whose centre lies in `poly` and that runs within 10° of the
+/// number line, turned to read in the number's direction.
+pub(crate) fn line_over<'a>(
+    poly: &[[f32; 2]],
+    number: &OrientedLine,
+    lines: impl Iterator<Item = &'a OrientedLine>,
+) -> Option<OrientedLine> {
+    let dot = |l: &OrientedLine| l.along[0] * number.along[0] + l.along[1] * number.along[1];
+    lines
+        .filter(|l| inside(poly, l.centre) && dot(l).abs() > 10f32.to_radians().cos())
+        .max_by(|a, b| a.length.total_cmp(&b.length))
+        .map(|l| if dot(l) < 0.0 { l.reversed() } else { *l })
+}
+
+/// The labelled polygon of `class` in `labels/<stem>.json`, in pixels.
+pub(crate) fn polygon(labels: &Path, file: &str, class: &str) -> Option<Vec<[f32; 2]>> {
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(labels.join(format!("{stem}.json"))).ok()?).ok()?;
+    let poly: Vec<[f32; 2]> = json["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f["class"] == class)?["polygon"]
+        .as_array()?
+        .iter()
+        .filter_map(|p| Some([p[0].as_f64()? as f32, p[1].as_f64()? as f32]))
+        .collect();
+    (poly.len() >= 3).then_some(poly)
+}
+
+/// Whether `p` lies inside `poly` (even-odd rule).
+pub(crate) fn inside(poly: &[[f32; 2]], p: [f32; 2]) -> bool {
+    let mut inside = false;
+    let mut j = poly.len() - 1;
+    for i in 0..poly.len() {
+        let (a, b) = (poly[i], poly[j]);
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
 }
 
 /// The line moved as detections vary: centre by a tenth of its thickness across and 3 % of

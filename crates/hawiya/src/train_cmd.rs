@@ -10,7 +10,7 @@ use crate::real_eval::Part;
 use anyhow::Context;
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
-use hawiya_ocr::digits::{self, DigitNet, CLASSES};
+use hawiya_ocr::digits::{self, LineNet};
 use hawiya_synth::rng::Rng;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -72,6 +72,47 @@ pub struct TrainDigitsArgs {
     /// the real photos under this folder (laid out as `shared/data/real-dev`), tuning and
     /// held-back parts apart. Scoring only: nothing of them is trained on. With
     /// `HAWIYA_TRAIN_CONFUSIONS` set, also the most frequent edits (counts only).
+    #[arg(long)]
+    pub score_real: Option<PathBuf>,
+}
+
+/// Options of `hawiya train names`.
+#[derive(Debug, clap::Args)]
+pub struct TrainNamesArgs {
+    /// Seed of the training lines, initial weights and batch order (validation lines use
+    /// `seed + 1000`).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Generated training lines (`Generator::card_name_line`).
+    #[arg(long, default_value_t = 20_000)]
+    pub samples: u32,
+    /// Generated validation lines.
+    #[arg(long, default_value_t = 1_000)]
+    pub validation: u32,
+    /// Passes over the training lines.
+    #[arg(long, default_value_t = 3)]
+    pub epochs: usize,
+    /// Lines per batch.
+    #[arg(long, default_value_t = 32)]
+    pub batch: usize,
+    /// Peak learning rate (AdamW; cosine decay to 5 % of it).
+    #[arg(long, default_value_t = 2e-3)]
+    pub lr: f64,
+    /// Where to write the weights.
+    #[arg(long, default_value = "crates/hawiya-ocr/models/names-v1.safetensors")]
+    pub out: PathBuf,
+    /// Start from these weights instead of seeded random ones (fine-tuning).
+    #[arg(long)]
+    pub init: Option<PathBuf>,
+    /// Add the name lines of the real photos under this folder (tuning part of
+    /// `hawiya eval real`'s split only), cut as the front reader cuts them.
+    #[arg(long)]
+    pub real: Option<PathBuf>,
+    /// Jittered copies of each real name line.
+    #[arg(long, default_value_t = 20)]
+    pub real_copies: u32,
+    /// Before training and after each epoch, score the recogniser on the name lines of
+    /// the real photos under this folder, tuning and held-back parts apart (scoring only).
     #[arg(long)]
     pub score_real: Option<PathBuf>,
 }
@@ -153,39 +194,47 @@ struct Mix {
 /// Draws `count` lines of `seed` on all cores, mixed as `mix` says (the rest digit lines),
 /// some cut as the address reader cuts them (`cuts`, see [`as_reader_cuts`]).
 fn lines(seed: u64, count: u32, mix: Mix, cuts: ReaderCuts) -> anyhow::Result<Vec<Line>> {
+    drawn(count, |g, i| {
+        let word = i % 100 < mix.words;
+        let sample = if word {
+            g.word_line(seed, i)
+        } else if i % 100 >= 100 - mix.card_numbers.min(100 - mix.words) {
+            g.card_number_line(seed, i)
+        } else {
+            g.digit_line(seed, i)
+        };
+        let image = as_reader_cuts(&sample, word, cuts, seed, i);
+        line(&image, sample.text, word, &digits::DIGIT_ARCH)
+    })
+}
+
+/// A training line of `arch` (`None` when the crop is unusable or its text has a character
+/// the network cannot output).
+fn line(image: &image::GrayImage, text: String, word: bool, arch: &digits::Arch) -> Option<Line> {
+    Some(Line {
+        input: digits::prepare_at(image, arch.input_h)?,
+        label: arch.label(&text)?,
+        text,
+        word,
+    })
+}
+
+/// Lines `0..count` drawn by `draw` on all cores, in index order per core.
+fn drawn(
+    count: u32,
+    draw: impl Fn(&hawiya_synth::Generator, u32) -> Option<Line> + Sync,
+) -> anyhow::Result<Vec<Line>> {
     let generator = hawiya_synth::Generator::new(None)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
     let mut parts: Vec<Vec<Line>> = Vec::new();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let g = &generator;
+                let (g, draw) = (&generator, &draw);
                 s.spawn(move || {
                     (t..count)
                         .step_by(threads as usize)
-                        .filter_map(|i| {
-                            let word = i % 100 < mix.words;
-                            let sample = if word {
-                                g.word_line(seed, i)
-                            } else if i % 100 >= 100 - mix.card_numbers.min(100 - mix.words) {
-                                g.card_number_line(seed, i)
-                            } else {
-                                g.digit_line(seed, i)
-                            };
-                            let image = as_reader_cuts(&sample, word, cuts, seed, i);
-                            let input = digits::prepare(&image)?;
-                            let label = sample
-                                .text
-                                .chars()
-                                .map(digits::class_of)
-                                .collect::<Option<Vec<_>>>()?;
-                            Some(Line {
-                                input,
-                                label,
-                                text: sample.text,
-                                word,
-                            })
-                        })
+                        .filter_map(|i| draw(g, i))
                         .collect::<Vec<_>>()
                 })
             })
@@ -249,13 +298,13 @@ impl std::fmt::Display for Score {
 }
 
 /// Scores of `net` on `data`: digit lines, word lines.
-fn evaluate(net: &DigitNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
+fn evaluate(net: &LineNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
     Ok(scores(data, &readings(net, data)?))
 }
 
 /// What `net` reads in each line, one line at a time as the readers run it
 /// (`digits::read_lines_scored`).
-fn readings(net: &DigitNet, data: &[Line]) -> anyhow::Result<Vec<String>> {
+fn readings(net: &LineNet, data: &[Line]) -> anyhow::Result<Vec<String>> {
     data.iter()
         .map(|line| {
             let logits = net.forward(&digits::batch(
@@ -263,9 +312,14 @@ fn readings(net: &DigitNet, data: &[Line]) -> anyhow::Result<Vec<String>> {
                 &Device::Cpu,
             )?)?;
             let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
-            Ok(digits::text(&digits::decode(
+            let mut read = digits::decode_in(
                 &lp[0][..line.input.1 / digits::COLUMN_STRIDE],
-            )))
+                net.arch().alphabet,
+            );
+            if net.arch().right_to_left {
+                read.reverse();
+            }
+            Ok(digits::text(&read))
         })
         .collect()
 }
@@ -339,22 +393,11 @@ fn confusions(data: &[Line], reads: &[String]) -> String {
         .join(", ")
 }
 
-/// Real crops as training or scoring lines.
-fn real_lines(crops: Vec<crate::real_crops::RealCrop>) -> Vec<Line> {
+/// Real crops as training or scoring lines of `arch`.
+fn real_lines(crops: Vec<crate::real_crops::RealCrop>, arch: &digits::Arch) -> Vec<Line> {
     crops
         .into_iter()
-        .filter_map(|c| {
-            Some(Line {
-                input: digits::prepare(&c.image)?,
-                label: c
-                    .text
-                    .chars()
-                    .map(digits::class_of)
-                    .collect::<Option<_>>()?,
-                text: c.text,
-                word: false,
-            })
-        })
+        .filter_map(|c| line(&c.image, c.text, false, arch))
         .collect()
 }
 
@@ -378,123 +421,212 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
             args.seed,
             crate::real_eval::Part::Tuning,
         )?;
-        train.extend(real_lines(crops));
+        train.extend(real_lines(crops, &digits::DIGIT_ARCH));
     }
     let valid = lines(args.seed + 1000, args.validation, mix, cuts)?;
-    let real_parts = match &args.score_real {
-        Some(dir) => [Part::Tuning, Part::HeldBack]
-            .into_iter()
-            .map(|part| {
-                let crops = crate::real_crops::number_crops(dir, config, 1, args.seed, part)?;
-                Ok((part, real_lines(crops)))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?,
-        None => Vec::new(),
-    };
-    let score_real = |net: &DigitNet| -> anyhow::Result<()> {
-        for (part, data) in &real_parts {
-            let reads = readings(net, data)?;
-            let [numbers, _] = scores(data, &reads);
-            eprintln!("  real number lines, {}: {numbers}", part.name());
-            if std::env::var_os("HAWIYA_TRAIN_CONFUSIONS").is_some() {
-                eprintln!("    most frequent edits: {}", confusions(data, &reads));
-            }
-        }
-        Ok(())
-    };
-    eprintln!(
-        "{} training and {} validation lines drawn in {:.1} s",
-        train.len(),
-        valid.len(),
-        start.elapsed().as_secs_f64()
-    );
-    let device = Device::Cpu;
-    let mut varmap = VarMap::new();
-    let net = DigitNet::new(VarBuilder::from_varmap(&varmap, DType::F32, &device))?;
-    match &args.init {
-        Some(path) => varmap
-            .load(path)
-            .with_context(|| format!("loading {}", path.display()))?,
-        None => init_weights(&varmap, args.seed)?,
-    }
-    let mut opt = AdamW::new(
-        varmap.all_vars(),
-        ParamsAdamW {
-            lr: args.lr,
-            weight_decay: 1e-4,
-            ..Default::default()
-        },
+    let real = scored_parts(
+        args.score_real.as_deref(),
+        &digits::DIGIT_ARCH,
+        |dir, part| crate::real_crops::number_crops(dir, config, 1, args.seed, part),
     )?;
-    score_real(&net)?;
-    let mut plan = batches(&train, args.batch);
-    let steps_total = (plan.len() * args.epochs) as f64;
-    let mut rng = Rng::stream(args.seed, 0, "digit-batches");
-    let mut step = 0f64;
-    for epoch in 0..args.epochs {
-        // Shuffle the batch order (Fisher-Yates with the seeded generator).
-        for i in (1..plan.len()).rev() {
-            let j = rng.range_u32(0, i as u32) as usize;
-            plan.swap(i, j);
-        }
-        let (mut loss_sum, mut counted) = (0f64, 0usize);
-        let epoch_start = Instant::now();
-        for idx in &plan {
-            let progress = step / steps_total;
-            let lr =
-                args.lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()));
-            opt.set_learning_rate(lr);
-            step += 1.0;
-            let items: Vec<(Vec<f32>, usize)> =
-                idx.iter().map(|&i| train[i].input.clone()).collect();
-            let logits = net.forward(&digits::batch(&items, &device)?)?;
-            let (b, t, c) = logits.dims3()?;
-            let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
-            let mut grad = vec![0f32; b * t * c];
-            for (k, (&i, seq)) in idx.iter().zip(&lp).enumerate() {
-                if let Some((loss, g)) = digits::ctc_loss_and_grad(seq, &train[i].label) {
-                    loss_sum += loss as f64;
-                    counted += 1;
-                    for (tt, row) in g.iter().enumerate() {
-                        let o = (k * t + tt) * c;
-                        grad[o..o + c].copy_from_slice(row);
-                    }
+    let fit = Fit {
+        seed: args.seed,
+        epochs: args.epochs,
+        batch: args.batch,
+        lr: args.lr,
+        init: args.init.clone(),
+        out: args.out.clone(),
+    };
+    fit.run(
+        &digits::DIGIT_ARCH,
+        &train,
+        &valid,
+        ("number", &real),
+        start,
+    )
+}
+
+/// The real lines of both parts of the dev set under `dir` (none without one), cut by
+/// `crops`, for scoring only.
+fn scored_parts(
+    dir: Option<&std::path::Path>,
+    arch: &digits::Arch,
+    crops: impl Fn(&std::path::Path, Part) -> anyhow::Result<Vec<crate::real_crops::RealCrop>>,
+) -> anyhow::Result<Vec<(Part, Vec<Line>)>> {
+    let Some(dir) = dir else {
+        return Ok(Vec::new());
+    };
+    [Part::Tuning, Part::HeldBack]
+        .into_iter()
+        .map(|part| Ok((part, real_lines(crops(dir, part)?, arch))))
+        .collect()
+}
+
+/// Trains the name line recogniser (`hawiya_ocr::name_net`) and writes its weights.
+pub fn train_names(args: &TrainNamesArgs, config: &hawiya_server::Config) -> anyhow::Result<()> {
+    use hawiya_ocr::name_net::{NAME_ALPHABET, NAME_ARCH};
+    let start = Instant::now();
+    let draw = |seed: u64, count: u32| {
+        drawn(count, move |g, i| {
+            let sample = g.card_name_line(seed, i);
+            line(&sample.image, sample.text, false, &NAME_ARCH)
+        })
+    };
+    let mut train = draw(args.seed, args.samples)?;
+    if let Some(dir) = &args.real {
+        let crops = crate::real_crops::name_crops(
+            dir,
+            config,
+            args.real_copies,
+            args.seed,
+            Part::Tuning,
+            &NAME_ALPHABET,
+        )?;
+        train.extend(real_lines(crops, &NAME_ARCH));
+    }
+    let valid = draw(args.seed + 1000, args.validation)?;
+    let real = scored_parts(args.score_real.as_deref(), &NAME_ARCH, |dir, part| {
+        crate::real_crops::name_crops(dir, config, 1, args.seed, part, &NAME_ALPHABET)
+    })?;
+    let fit = Fit {
+        seed: args.seed,
+        epochs: args.epochs,
+        batch: args.batch,
+        lr: args.lr,
+        init: args.init.clone(),
+        out: args.out.clone(),
+    };
+    fit.run(&NAME_ARCH, &train, &valid, ("name", &real), start)
+}
+
+/// How a recogniser is trained: `hawiya train digits` and `hawiya train names` share it.
+struct Fit {
+    seed: u64,
+    epochs: usize,
+    batch: usize,
+    lr: f64,
+    init: Option<PathBuf>,
+    out: PathBuf,
+}
+
+impl Fit {
+    /// Trains a network of `arch` on `train` (CTC, AdamW, cosine decay), scores `valid`
+    /// and the real lines of each part (`real`: what they are, and the lines) before
+    /// training and after each epoch, and writes the weights.
+    fn run(
+        &self,
+        arch: &'static digits::Arch,
+        train: &[Line],
+        valid: &[Line],
+        real: (&str, &[(Part, Vec<Line>)]),
+        start: Instant,
+    ) -> anyhow::Result<()> {
+        eprintln!(
+            "{} training and {} validation lines drawn in {:.1} s",
+            train.len(),
+            valid.len(),
+            start.elapsed().as_secs_f64()
+        );
+        let after_epoch = |net: &LineNet| -> anyhow::Result<()> {
+            for (part, data) in real.1 {
+                let reads = readings(net, data)?;
+                let [lines, _] = scores(data, &reads);
+                eprintln!("  real {} lines, {}: {lines}", real.0, part.name());
+                if std::env::var_os("HAWIYA_TRAIN_CONFUSIONS").is_some() {
+                    eprintln!("    most frequent edits: {}", confusions(data, &reads));
                 }
             }
-            // d(loss)/d(logits) is known: a surrogate whose gradient it is.
-            let g = Tensor::from_vec(grad, (b, t, c), &device)?.affine(1.0 / b as f64, 0.0)?;
-            let surrogate = (logits * g)?.sum_all()?;
-            opt.backward_step(&surrogate)?;
+            Ok(())
+        };
+        let device = Device::Cpu;
+        let mut varmap = VarMap::new();
+        let net = LineNet::with_arch(VarBuilder::from_varmap(&varmap, DType::F32, &device), arch)?;
+        match &self.init {
+            Some(path) => varmap
+                .load(path)
+                .with_context(|| format!("loading {}", path.display()))?,
+            None => init_weights(&varmap, self.seed)?,
         }
-        let [digit_lines, word_lines] = evaluate(&net, &valid)?;
-        eprintln!(
-            "epoch {}/{}: loss {:.4}, validation digit lines {digit_lines}, word lines {word_lines} ({:.0} s)",
-            epoch + 1,
-            args.epochs,
-            loss_sum / counted.max(1) as f64,
-            epoch_start.elapsed().as_secs_f64()
+        let mut opt = AdamW::new(
+            varmap.all_vars(),
+            ParamsAdamW {
+                lr: self.lr,
+                weight_decay: 1e-4,
+                ..Default::default()
+            },
+        )?;
+        after_epoch(&net)?;
+        let mut plan = batches(train, self.batch);
+        let steps_total = (plan.len() * self.epochs) as f64;
+        let mut rng = Rng::stream(self.seed, 0, "digit-batches");
+        let mut step = 0f64;
+        for epoch in 0..self.epochs {
+            // Shuffle the batch order (Fisher-Yates with the seeded generator).
+            for i in (1..plan.len()).rev() {
+                let j = rng.range_u32(0, i as u32) as usize;
+                plan.swap(i, j);
+            }
+            let (mut loss_sum, mut counted) = (0f64, 0usize);
+            let epoch_start = Instant::now();
+            for idx in &plan {
+                let progress = step / steps_total;
+                let lr =
+                    self.lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()));
+                opt.set_learning_rate(lr);
+                step += 1.0;
+                let items: Vec<(Vec<f32>, usize)> =
+                    idx.iter().map(|&i| train[i].input.clone()).collect();
+                let logits = net.forward(&digits::batch(&items, &device)?)?;
+                let (b, t, c) = logits.dims3()?;
+                let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
+                let mut grad = vec![0f32; b * t * c];
+                for (k, (&i, seq)) in idx.iter().zip(&lp).enumerate() {
+                    if let Some((loss, g)) = digits::ctc_loss_and_grad(seq, &train[i].label) {
+                        loss_sum += loss as f64;
+                        counted += 1;
+                        for (tt, row) in g.iter().enumerate() {
+                            let o = (k * t + tt) * c;
+                            grad[o..o + c].copy_from_slice(row);
+                        }
+                    }
+                }
+                // d(loss)/d(logits) is known: a surrogate whose gradient it is.
+                let g = Tensor::from_vec(grad, (b, t, c), &device)?.affine(1.0 / b as f64, 0.0)?;
+                let surrogate = (logits * g)?.sum_all()?;
+                opt.backward_step(&surrogate)?;
+            }
+            let [lines, word_lines] = evaluate(&net, valid)?;
+            eprintln!(
+                "epoch {}/{}: loss {:.4}, validation lines {lines}, word lines {word_lines} ({:.0} s)",
+                epoch + 1,
+                self.epochs,
+                loss_sum / counted.max(1) as f64,
+                epoch_start.elapsed().as_secs_f64()
+            );
+            after_epoch(&net)?;
+        }
+        if self.epochs == 0 {
+            let [lines, word_lines] = evaluate(&net, valid)?;
+            eprintln!("validation (no training): lines {lines}, word lines {word_lines}");
+        }
+        if let Some(dir) = self.out.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        varmap
+            .save(&self.out)
+            .with_context(|| format!("writing {}", self.out.display()))?;
+        let bytes = std::fs::read(&self.out)?;
+        use sha2::Digest;
+        println!(
+            "wrote {} ({} bytes, sha256 {}) in {:.0} s; {} classes",
+            self.out.display(),
+            bytes.len(),
+            hex::encode(sha2::Sha256::digest(&bytes)),
+            start.elapsed().as_secs_f64(),
+            arch.classes()
         );
-        score_real(&net)?;
+        Ok(())
     }
-    if args.epochs == 0 {
-        let [digit_lines, word_lines] = evaluate(&net, &valid)?;
-        eprintln!("validation (no training): digit lines {digit_lines}, word lines {word_lines}");
-    }
-    if let Some(dir) = args.out.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    varmap
-        .save(&args.out)
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    let bytes = std::fs::read(&args.out)?;
-    use sha2::Digest;
-    println!(
-        "wrote {} ({} bytes, sha256 {}) in {:.0} s; {CLASSES} classes",
-        args.out.display(),
-        bytes.len(),
-        hex::encode(sha2::Sha256::digest(&bytes)),
-        start.elapsed().as_secs_f64()
-    );
-    Ok(())
 }
 
 #[cfg(test)]
