@@ -291,7 +291,19 @@ pub fn read_front(
     };
     // The first name is in the holder's gender; the father's and grandfather's are men's.
     let holder = id_number.valid().map(|n| n.gender);
-    let first_name = crate::names::mend(&clean_name(&line(layout::FRONT_FIRST_NAME)?), holder);
+    // Tesseract first; where its reading is no lexicon name, the name recogniser's if that
+    // is one (real print on the rectified card).
+    let mut first_name = crate::names::mend(&clean_name(&line(layout::FRONT_FIRST_NAME)?), holder);
+    if !crate::names::all_known(&first_name) {
+        let crop = grey(card, placed(layout::FRONT_FIRST_NAME));
+        let other = crate::names::mend(
+            &crate::name_net::read_name(&reader.names, &crop, holder)?,
+            holder,
+        );
+        if crate::names::all_known(&other) {
+            first_name = other;
+        }
+    }
     let last_names = crate::names::mend(
         &clean_name(&line(layout::FRONT_LAST_NAMES)?),
         Some(hawiya_core::nid::Gender::Male),
@@ -353,7 +365,7 @@ fn serial_box(card: &RgbImage, reader: &crate::IdReader) -> anyhow::Result<Roi> 
 /// lines detected on the photo itself, each cut along its own axis: the card's layout is
 /// not assumed beyond the order of the lines above the number. The name lines are read by
 /// the name recogniser ([`crate::name_net`]; the rectified card of [`read_front`] keeps
-/// Tesseract, which reads the generated cards' template crops better). The printed birth
+/// Tesseract first, which reads the generated cards' template crops better). The printed birth
 /// date is not read on this path (its place differs between card generations); blur and
 /// glare are measured on `card`, the photo rectified around the number line.
 pub fn read_front_lines(

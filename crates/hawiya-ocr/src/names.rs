@@ -40,6 +40,12 @@ fn known(word: &str) -> bool {
     WORDS.iter().any(|(w, _)| *w == word)
 }
 
+/// Whether `line` has words and every one is a lexicon name word.
+pub fn all_known(line: &str) -> bool {
+    let mut words = line.split_whitespace().peekable();
+    words.peek().is_some() && words.all(known)
+}
+
 /// Whether two names differ only by the article `ال`.
 fn differ_by_article(a: &str, b: &str) -> bool {
     a.strip_prefix("ال") == Some(b) || b.strip_prefix("ال") == Some(a)
@@ -77,5 +83,13 @@ mod tests {
         // Not near any lexicon name: kept.
         assert_eq!(mend("زخرفيوس", male), "زخرفيوس");
         assert_eq!(mend("", male), "");
+    }
+
+    #[test]
+    fn all_known_needs_words_all_in_the_lexicon() {
+        assert!(all_known("محمد"));
+        assert!(all_known("محمود عبد الله"));
+        assert!(!all_known("محمد زخرفيوس"));
+        assert!(!all_known(""));
     }
 }

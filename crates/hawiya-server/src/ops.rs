@@ -104,7 +104,7 @@ fn declared_length(parts: &axum::http::request::Parts) -> Option<usize> {
 }
 
 /// What is checked before a request's body is read: its `ApiKey` on every route that needs
-/// one (the tenant is kept for [`crate::auth::TenantAuth`]) and room for its declared
+/// one, when it carries a body (the tenant is kept for [`crate::auth::TenantAuth`]), and room for its declared
 /// length (the body limit when none is declared) in the in-flight body budget (DECISIONS,
 /// "Request bodies"). The permit returned holds the body's share of the budget until the
 /// request ends.
@@ -113,7 +113,15 @@ async fn admit_body(
     route: &str,
     state: &AppState,
 ) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
-    if route != "unmatched" && !OPEN_ROUTES.contains(&route) {
+    // Only a request that carries a body is checked here: one without can wait for the
+    // handler (and a wrong method stays 6405 before 6001).
+    let has_body = declared_length(parts).map_or(
+        parts
+            .headers
+            .contains_key(axum::http::header::TRANSFER_ENCODING),
+        |n| n > 0,
+    );
+    if has_body && route != "unmatched" && !OPEN_ROUTES.contains(&route) {
         let tenant = crate::auth::tenant_from_headers(&parts.headers, state)
             .await?
             .ok_or_else(|| ApiError::new(codes::API_KEY_MISSING))?;
