@@ -38,13 +38,14 @@ pub fn shipped() -> candle_core::Result<LineNet> {
 }
 
 /// How much less likely (nats of CTC negative log-likelihood) than the greedy reading a
-/// lexicon name may be and still replace a one-word reading.
+/// lexicon name may be and still replace a word's reading.
 pub const SNAP_MAX_COST: f32 = 4.0;
 
-/// Reads a name line crop: the greedy text, words separated by single spaces. A one-word
-/// reading that is no lexicon name becomes the lexicon name (of `gender`, or of either
-/// gender) that the network finds most likely in the crop, when it is at most
-/// [`SNAP_MAX_COST`] less likely than the reading; a rare name read clearly stays as read.
+/// Reads a name line crop: the greedy text, words separated by single spaces. The line is
+/// cut into words where the network reads a space; a word that is no lexicon name becomes
+/// the lexicon name (of `gender`, or of either gender) that the network finds most likely
+/// in the word's columns, when it is at most [`SNAP_MAX_COST`] less likely than the
+/// reading; a rare name read clearly stays as read.
 pub fn read_name(
     net: &LineNet,
     crop: &GrayImage,
@@ -53,21 +54,50 @@ pub fn read_name(
     let Some(line) = net.read_lines_scored(std::slice::from_ref(crop))?.pop() else {
         return Ok(String::new());
     };
-    let greedy: String = line.chars.iter().map(|c| c.ch).collect();
-    let words: Vec<&str> = greedy.split_whitespace().collect();
-    let read = words.join(" ");
-    let [word] = words[..] else {
-        return Ok(read);
+    Ok(words_of(&line.log_probs, gender))
+}
+
+/// The words read in a name line's log-probabilities `[columns][classes]` (visual order),
+/// each snapped ([`snap_word`]), in reading order.
+fn words_of(log_probs: &[Vec<f32>], gender: Option<Gender>) -> String {
+    let space = NAME_ARCH.class_of(' ');
+    let best = |lp: &Vec<f32>| {
+        lp.iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(k, _)| k)
     };
+    // The words' columns, left to right (the last word read first).
+    let mut words: Vec<String> = log_probs
+        .split(|lp| best(lp) == space)
+        .filter_map(|columns| snap_word(columns, gender))
+        .collect();
+    words.reverse();
+    words.join(" ")
+}
+
+/// The word read in `columns` (log-probabilities of one word's columns), snapped to the
+/// lexicon as [`read_name`] says; `None` when nothing is read there.
+fn snap_word(columns: &[Vec<f32>], gender: Option<Gender>) -> Option<String> {
+    let mut chars = crate::digits::decode_in(columns, NAME_ARCH.alphabet);
+    chars.reverse();
+    let word: String = chars.iter().map(|c| c.ch).filter(|c| *c != ' ').collect();
+    if word.is_empty() {
+        return None;
+    }
     let lexicon = crate::names::lexicon_words();
     if lexicon
         .iter()
         .any(|(w, _)| printed_forms(w).any(|f| f == word))
     {
-        return Ok(read);
+        return Some(word);
     }
-    let Some(read_cost) = line.nll_in(word, &NAME_ARCH) else {
-        return Ok(read);
+    let line = crate::digits::LineRead {
+        chars,
+        log_probs: columns.to_vec(),
+    };
+    let Some(read_cost) = line.nll_in(&word, &NAME_ARCH) else {
+        return Some(word);
     };
     let best = lexicon
         .iter()
@@ -75,9 +105,9 @@ pub fn read_name(
         .flat_map(|(w, _)| printed_forms(w))
         .filter_map(|form| Some((line.nll_in(&form, &NAME_ARCH)?, form)))
         .min_by(|a, b| a.0.total_cmp(&b.0));
-    Ok(match best {
+    Some(match best {
         Some((cost, form)) if cost <= read_cost + SNAP_MAX_COST => form,
-        _ => read,
+        _ => word,
     })
 }
 
@@ -132,6 +162,40 @@ mod tests {
             exact >= MIN_EXACT,
             "{exact} of 100 generated name lines read exactly"
         );
+    }
+
+    #[test]
+    fn each_word_is_snapped_in_its_own_columns() {
+        // "محمر على" drawn right to left: one column per letter, blanks between, the
+        // misread last letter of the first word unsure (ر 0.5, د 0.3).
+        let classes = NAME_ARCH.classes();
+        let column = |probs: &[(char, f32)]| -> Vec<f32> {
+            let rest = 1.0 - probs.iter().map(|p| p.1).sum::<f32>();
+            let mut v = vec![(rest / classes as f32).ln(); classes];
+            for (c, p) in probs {
+                let k = if *c == '_' {
+                    0
+                } else {
+                    NAME_ARCH.class_of(*c).unwrap()
+                };
+                v[k] = (p + rest / classes as f32).ln();
+            }
+            v
+        };
+        let mut log_probs = Vec::new();
+        let visual: Vec<Vec<(char, f32)>> = "محمر على"
+            .chars()
+            .rev()
+            .map(|c| match c {
+                'ر' => vec![('ر', 0.5), ('د', 0.3)],
+                c => vec![(c, 0.9)],
+            })
+            .collect();
+        for probs in &visual {
+            log_probs.push(column(probs));
+            log_probs.push(column(&[('_', 0.9)]));
+        }
+        assert_eq!(words_of(&log_probs, Some(Gender::Male)), "محمد على");
     }
 
     #[test]
