@@ -50,6 +50,9 @@ pub struct Config {
     pub body_budget_bytes: usize,
     /// Seconds a request's body may take to arrive (`HAWIYA_BODY_READ_TIMEOUT_SECS`).
     pub body_read_timeout_secs: u64,
+    /// Seconds in-flight requests may take to finish after SIGTERM/SIGINT before the server
+    /// stops anyway (`HAWIYA_SHUTDOWN_GRACE_SECS`).
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             aml_keep_versions: 3,
             body_budget_bytes: 256 * 1024 * 1024,
             body_read_timeout_secs: 60,
+            shutdown_grace_secs: 30,
         }
     }
 }
@@ -151,6 +155,9 @@ impl Config {
         }
         if let Some(v) = get("HAWIYA_BODY_READ_TIMEOUT_SECS") {
             self.body_read_timeout_secs = parse("HAWIYA_BODY_READ_TIMEOUT_SECS", &v)?;
+        }
+        if let Some(v) = get("HAWIYA_SHUTDOWN_GRACE_SECS") {
+            self.shutdown_grace_secs = parse("HAWIYA_SHUTDOWN_GRACE_SECS", &v)?;
         }
         anyhow::ensure!(
             self.body_budget_bytes >= self.max_body_bytes,

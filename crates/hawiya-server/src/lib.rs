@@ -287,14 +287,31 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
         }
     });
     let store = state.store.clone();
+    let grace = std::time::Duration::from_secs(state.config.shutdown_grace_secs);
     let app = router(state);
-    axum::serve(
+    use std::future::IntoFuture;
+    let signalled = Arc::new(tokio::sync::Notify::new());
+    let notify = signalled.clone();
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    tracing::info!("shutting down: draining done, closing the database");
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        notify.notify_one();
+    });
+    // Draining is bounded: after the grace period the requests still in flight are dropped.
+    tokio::select! {
+        served = server.into_future() => served?,
+        _ = async {
+            signalled.notified().await;
+            tokio::time::sleep(grace).await;
+        } => tracing::warn!(
+            grace_secs = grace.as_secs(),
+            "shutting down: requests still in flight after the grace period are dropped"
+        ),
+    }
+    tracing::info!("shutting down: closing the database");
     store.close().await;
     Ok(())
 }

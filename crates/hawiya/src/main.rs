@@ -167,7 +167,12 @@ fn main() -> anyhow::Result<()> {
             if let Some(listen) = listen {
                 config.listen = listen;
             }
-            runtime.block_on(serve(config, port_file))
+            let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
+            let served = runtime.block_on(serve(config, port_file));
+            // Blocking work still running (an inference, a screening) does not hold the
+            // process beyond the grace period either.
+            runtime.shutdown_timeout(grace);
+            served
         }
         Command::Tenant {
             command: TenantCommand::Create { name },

@@ -340,3 +340,29 @@ fn bodies_beyond_the_in_flight_budget_are_shed() {
     )
     .ok_data();
 }
+
+#[test]
+fn shutdown_does_not_wait_for_a_request_beyond_the_grace_period() {
+    let s = Server::start_with(&[("HAWIYA_SHUTDOWN_GRACE_SECS", "1")]);
+    let t = s.tenant("grace");
+    // A body that keeps the request in flight for the read timeout (60 s).
+    let addr = s.base.trim_start_matches("http://");
+    let mut slow = std::net::TcpStream::connect(addr).unwrap();
+    use std::io::Write;
+    slow.write_all(
+        format!(
+            "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{",
+            t.api_key
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    assert!(
+        s.terminate(),
+        "the server exits cleanly after the grace period"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    drop(slow);
+}
