@@ -1,8 +1,11 @@
 //! `HAWIYA_EVAL_NAMES=1 hawiya eval real DIR`: where the first name is lost on real photos —
 //! finding its line, or reading it. For each photo of a part with a transcribed first name:
 //! whether the front reader's first-name line ([`hawiya_ocr::anchor::field_lines`]) lies on
-//! the labelled `name` polygon, and whether Tesseract reads the name from the detected line
-//! over that polygon. Counts only are printed (names with `HAWIYA_EVAL_VERBOSE`).
+//! the labelled `name` polygon, and whether Tesseract and the name recogniser read the name
+//! from the detected line over that polygon. Counts only are printed (names with
+//! `HAWIYA_EVAL_VERBOSE`; `HAWIYA_EVAL_DUMP=DIR` writes the crops there for looking at —
+//! real people's data: never into the repository). `HAWIYA_EVAL_PART` picks the part
+//! (default the tuning part).
 
 use crate::real_crops::{inside, polygon};
 use hawiya_ocr::detect::OrientedLine;
