@@ -79,8 +79,7 @@ fn words_of(log_probs: &[Vec<f32>], gender: Option<Gender>) -> String {
 /// The word read in `columns` (log-probabilities of one word's columns), snapped to the
 /// lexicon as [`read_name`] says; `None` when nothing is read there.
 fn snap_word(columns: &[Vec<f32>], gender: Option<Gender>) -> Option<String> {
-    let mut chars = crate::digits::decode_in(columns, NAME_ARCH.alphabet);
-    chars.reverse();
+    let chars = NAME_ARCH.decode(columns);
     let word: String = chars.iter().map(|c| c.ch).filter(|c| *c != ' ').collect();
     if word.is_empty() {
         return None;

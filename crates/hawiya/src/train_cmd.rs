@@ -306,21 +306,7 @@ fn evaluate(net: &LineNet, data: &[Line]) -> anyhow::Result<[Score; 2]> {
 /// (`digits::read_lines_scored`).
 fn readings(net: &LineNet, data: &[Line]) -> anyhow::Result<Vec<String>> {
     data.iter()
-        .map(|line| {
-            let logits = net.forward(&digits::batch(
-                std::slice::from_ref(&line.input),
-                &Device::Cpu,
-            )?)?;
-            let lp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.to_vec3::<f32>()?;
-            let mut read = digits::decode_in(
-                &lp[0][..line.input.1 / digits::COLUMN_STRIDE],
-                net.arch().alphabet,
-            );
-            if net.arch().right_to_left {
-                read.reverse();
-            }
-            Ok(digits::text(&read))
-        })
+        .map(|line| Ok(digits::text(&net.read_prepared(&line.input)?.chars)))
         .collect()
 }
 

@@ -226,17 +226,24 @@ fn a_full_queue_sheds_at_once_with_retry_after() {
         .ok_data();
 }
 
-/// Sends `head` (request line and headers, without the blank line) and `body_start` on a
-/// raw connection, leaves it open, and returns what the server answers within 10 s.
-fn raw_request(s: &Server, head: &str, body_start: &[u8]) -> (std::net::TcpStream, String) {
-    use std::io::{Read, Write};
+/// Opens a raw connection and sends `head` (request line and headers, without the blank
+/// line) and `body_start`, leaving the rest of the body unsent.
+fn start_request(s: &Server, head: &str, body_start: &[u8]) -> std::net::TcpStream {
+    use std::io::Write;
     let addr = s.base.trim_start_matches("http://");
     let mut conn = std::net::TcpStream::connect(addr).unwrap();
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
     conn.write_all(format!("{head}\r\n\r\n").as_bytes())
         .unwrap();
     conn.write_all(body_start).unwrap();
+    conn
+}
+
+/// [`start_request`], then what the server answers within 10 s.
+fn raw_request(s: &Server, head: &str, body_start: &[u8]) -> (std::net::TcpStream, String) {
+    use std::io::Read;
+    let mut conn = start_request(s, head, body_start);
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
     let mut answer = Vec::new();
     let mut buf = [0u8; 4096];
     // Until the answer's JSON body is complete (or the server closes).
@@ -311,17 +318,11 @@ fn bodies_beyond_the_in_flight_budget_are_shed() {
     ]);
     let t = s.tenant("budget");
     // A slow upload of the whole budget holds it while it arrives.
-    let addr = s.base.trim_start_matches("http://");
-    let mut slow = std::net::TcpStream::connect(addr).unwrap();
-    use std::io::Write;
-    slow.write_all(
-        format!(
-            "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n{{",
-            t.api_key
-        )
-        .as_bytes(),
-    )
-    .unwrap();
+    let head = format!(
+        "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1048576",
+        t.api_key
+    );
+    let slow = start_request(&s, &head, b"{");
     std::thread::sleep(std::time::Duration::from_millis(500));
     let shed = s.post(
         "/v1/app/steps",
@@ -346,17 +347,11 @@ fn shutdown_does_not_wait_for_a_request_beyond_the_grace_period() {
     let s = Server::start_with(&[("HAWIYA_SHUTDOWN_GRACE_SECS", "1")]);
     let t = s.tenant("grace");
     // A body that keeps the request in flight for the read timeout (60 s).
-    let addr = s.base.trim_start_matches("http://");
-    let mut slow = std::net::TcpStream::connect(addr).unwrap();
-    use std::io::Write;
-    slow.write_all(
-        format!(
-            "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{",
-            t.api_key
-        )
-        .as_bytes(),
-    )
-    .unwrap();
+    let head = format!(
+        "POST /v1/app/steps HTTP/1.1\r\nHost: x\r\nApiKey: {}\r\nContent-Type: application/json\r\nContent-Length: 1000",
+        t.api_key
+    );
+    let slow = start_request(&s, &head, b"{");
     std::thread::sleep(std::time::Duration::from_millis(300));
     let start = std::time::Instant::now();
     assert!(
