@@ -61,6 +61,17 @@ pub struct CardQuad {
 }
 
 impl CardQuad {
+    /// This quad, found in a photo turned a quarter clockwise
+    /// ([`image::imageops::rotate90`]), in the photo as it was; `height` is the original
+    /// photo's. Corners stay in their order (a turn keeps them clockwise).
+    pub fn turned_back(self, height: u32) -> CardQuad {
+        let h = height as f32;
+        CardQuad {
+            corners: self.corners.map(|[x, y]| [y, h - 1.0 - x]),
+            ..self
+        }
+    }
+
     /// Side `k`'s length in image pixels (from corner `k` to corner `k + 1`).
     pub fn side_lengths(&self) -> [f32; 4] {
         std::array::from_fn(|k| dist(self.corners[k], self.corners[(k + 1) % 4]))
@@ -1087,4 +1098,29 @@ fn quad_area(c: &[[f32; 2]; 4]) -> f32 {
 
 fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
     (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    #[test]
+    fn a_quad_found_in_a_turned_photo_maps_back() {
+        let img = RgbImage::from_fn(7, 5, |x, y| Rgb([x as u8, y as u8, 0]));
+        let turned = image::imageops::rotate90(&img);
+        let corners = [[0.0, 0.0], [4.0, 1.0], [3.0, 6.0], [1.0, 5.0]];
+        let quad = CardQuad {
+            corners,
+            score: 0.5,
+            full_frame: false,
+        }
+        .turned_back(img.height());
+        for (t, o) in corners.iter().zip(quad.corners) {
+            assert_eq!(
+                turned.get_pixel(t[0] as u32, t[1] as u32),
+                img.get_pixel(o[0] as u32, o[1] as u32)
+            );
+        }
+    }
 }

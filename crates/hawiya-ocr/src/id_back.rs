@@ -272,8 +272,30 @@ pub fn read_back(
 }
 
 /// Finds the card in a photo, turns it upright by its barcode band and number, tells it from
-/// a front, and reads a back.
+/// a front, and reads a back. When no card is found the photo is tried again turned a
+/// quarter, as fronts are ([`crate::id_front::read_front_photo`]).
 pub fn read_back_photo(
+    img: &RgbImage,
+    reader: &crate::IdReader,
+    today: NaiveDate,
+) -> anyhow::Result<BackOutcome> {
+    let outcome = read_back_upright(img, reader, today)?;
+    if !matches!(outcome, BackOutcome::NoCard) {
+        return Ok(outcome);
+    }
+    let turned = image::imageops::rotate90(img);
+    Ok(match read_back_upright(&turned, reader, today)? {
+        BackOutcome::Back { card, quad, text } => BackOutcome::Back {
+            card,
+            quad: quad.turned_back(img.height()),
+            text,
+        },
+        other => other,
+    })
+}
+
+/// [`read_back_photo`] on the photo as it stands.
+fn read_back_upright(
     img: &RgbImage,
     reader: &crate::IdReader,
     today: NaiveDate,

@@ -541,7 +541,39 @@ pub const BARCODE_MIN: f32 = 1.6;
 /// valid number fixes the card's frame even when its outline is cut off or lost in the
 /// background. Without one, the card's outline is looked for ([`crate::card::find_card`]);
 /// a number line that reads as no valid number is used only when no outline is found.
+/// When neither finds a card, the photo is tried again turned a quarter: the line detector
+/// misses text standing on its side in faint or noisy photos (photocopies).
 pub fn read_front_photo(
+    img: &RgbImage,
+    reader: &crate::IdReader,
+    photo_check: PhotoCheck,
+    today: NaiveDate,
+) -> anyhow::Result<FrontOutcome> {
+    let outcome = read_front_upright(img, reader, photo_check, today)?;
+    if !matches!(outcome, FrontOutcome::NoCard) {
+        return Ok(outcome);
+    }
+    let turned = image::imageops::rotate90(img);
+    Ok(
+        match read_front_upright(&turned, reader, photo_check, today)? {
+            FrontOutcome::Front {
+                card,
+                quad,
+                text,
+                photo_found,
+            } => FrontOutcome::Front {
+                card,
+                quad: quad.turned_back(img.height()),
+                text,
+                photo_found,
+            },
+            other => other,
+        },
+    )
+}
+
+/// [`read_front_photo`] on the photo as it stands.
+fn read_front_upright(
     img: &RgbImage,
     reader: &crate::IdReader,
     photo_check: PhotoCheck,

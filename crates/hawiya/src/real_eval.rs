@@ -9,6 +9,8 @@
 //!
 //! Nothing read from the photos is printed unless `HAWIYA_EVAL_VERBOSE` is set: the table
 //! carries counts and rates only, so it can be pasted into notes.
+//! `HAWIYA_EVAL_PART=tuning|held` scores one part, `HAWIYA_EVAL_NUMBERED=1` only the photos
+//! with a transcribed number, `HAWIYA_EVAL_FILE=PREFIX` only the files named so.
 
 use anyhow::Context;
 use std::collections::BTreeMap;
@@ -208,6 +210,7 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
         let part = Part::of(&t.group).name();
         if only.as_deref().is_some_and(|p| !part.starts_with(p))
             || (numbered_only && t.nid.is_empty())
+            || std::env::var("HAWIYA_EVAL_FILE").is_ok_and(|f| !t.file.starts_with(&f))
         {
             continue;
         }
