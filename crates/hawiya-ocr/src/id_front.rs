@@ -449,13 +449,18 @@ pub fn serial_fixup(read: &str) -> String {
             (_, c) => c,
         })
         .collect();
-    let shaped = fixed.chars().take(2).all(|c| c.is_ascii_uppercase())
-        && fixed.chars().skip(2).all(|c| c.is_ascii_digit());
-    if shaped {
+    if serial_shaped(&fixed) {
         fixed
     } else {
         read.to_string()
     }
+}
+
+/// Whether `serial` has the card serial's shape: two capital letters, seven digits.
+pub fn serial_shaped(serial: &str) -> bool {
+    serial.chars().count() == 9
+        && serial.chars().take(2).all(|c| c.is_ascii_uppercase())
+        && serial.chars().skip(2).all(|c| c.is_ascii_digit())
 }
 
 /// 1050 when glare washes out part of a text field (value: the washed-out percentage of
@@ -756,7 +761,9 @@ impl FrontText {
     /// The checks' findings: the number's structure and check digit, a valid number read
     /// unsurely (repaired, or a character under [`MIN_SURE_PROB`]: 1050 on `idNumber`, the
     /// number still returned but not as if it were sure), the printed birth date against
-    /// the number's, a print too blurred to trust (5006) and glare (1050).
+    /// the number's, a serial read in another shape than [`serial_shaped`] (3004: cut off
+    /// at the photo's edge, or misread), a print too blurred to trust (5006) and glare
+    /// (1050).
     pub fn findings(&self) -> Vec<Finding> {
         let mut out = self.id_number.findings();
         if self.id_number.valid().is_some() && !self.id_number.sure() {
@@ -771,6 +778,13 @@ impl FrontText {
                 field: Some("dateOfBirth"),
                 value: Some(self.birth_date_printed.replace('/', "-")),
                 code: hawiya_core::codes::INVALID_BIRTH_DATE.code,
+            });
+        }
+        if !self.id_key.is_empty() && !serial_shaped(&self.id_key) {
+            out.push(Finding {
+                field: Some("idKey"),
+                value: Some(self.id_key.clone()),
+                code: hawiya_core::codes::INVALID_ID_KEY.code,
             });
         }
         out.extend(out_of_focus(self.blur_sigma));
@@ -853,6 +867,8 @@ mod tests {
         assert_eq!(serial_fixup("Z0079651"), "Z0079651");
         // Not two letters and seven digits even after the look-alikes: as read.
         assert_eq!(serial_fixup("VMX526924"), "VMX526924");
+        assert!(serial_shaped("VM3526924"));
+        assert!(!serial_shaped("M3526924") && !serial_shaped("VMX526924"));
     }
 
     #[test]

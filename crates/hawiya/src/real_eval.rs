@@ -121,6 +121,7 @@ struct Tally {
     wrong_unflagged: usize,
     serial_cards: usize,
     serial_exact: usize,
+    serial_wrong_unflagged: usize,
     name_cards: usize,
     name_exact: usize,
     rest_cards: usize,
@@ -158,11 +159,12 @@ impl Tally {
             .collect::<Vec<_>>()
             .join(" ");
         format!(
-            "| {name} | {} | {} | {digits} | {} | {} | {} | {} | {} | {} ms | {} ms | {} |",
+            "| {name} | {} | {} | {digits} | {} | {} | {} | {} | {} | {} | {} ms | {} ms | {} |",
             Self::pct(self.found, self.photos),
             Self::pct(self.nid_exact, self.nid_cards),
             self.wrong_unflagged,
             Self::pct(self.serial_exact, self.serial_cards),
+            self.serial_wrong_unflagged,
             Self::pct(self.name_exact, self.name_cards),
             Self::pct(self.rest_exact, self.rest_cards),
             Self::pct(self.flagged, self.photos),
@@ -265,7 +267,13 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
             }
             if !t.nid.is_empty() && !t.serial.is_empty() {
                 s.serial_cards += 1;
-                s.serial_exact += usize::from(text("idKey") == t.serial);
+                let serial = text("idKey");
+                s.serial_exact += usize::from(serial == t.serial);
+                s.serial_wrong_unflagged += usize::from(
+                    !serial.is_empty()
+                        && serial != t.serial
+                        && !codes.contains(&u64::from(hawiya_core::codes::INVALID_ID_KEY.code)),
+                );
             }
             if !t.nid.is_empty() && !t.first_name.is_empty() {
                 s.name_cards += 1;
@@ -289,8 +297,8 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
          hamza on alef folded.\n",
         truth.len()
     );
-    println!("| part / source | card found | idNumber exact | digits right | wrong number without a finding | idKey exact | first name exact | other names exact | photos with findings | median | p95 | findings |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| part / source | card found | idNumber exact | digits right | wrong number without a finding | idKey exact | wrong idKey without a finding | first name exact | other names exact | photos with findings | median | p95 | findings |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for ((part, source), tally) in tallies.iter_mut() {
         println!("{}", tally.row(&format!("{part} / {source}")));
     }
