@@ -308,12 +308,12 @@ fn accuracy(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Res
     Ok(())
 }
 
-/// Two 1280×960 JPEG photos of one person, as base64.
-fn compare_body(args: &FaceBenchArgs) -> anyhow::Result<String> {
+/// Two 1280×960 JPEG photos of one person from the face eval set `eval`, as base64.
+pub fn compare_body(eval: &Path) -> anyhow::Result<String> {
     use base64::Engine;
     let mut encoded = Vec::new();
     for f in ["img20.jpg", "img21.jpg"] {
-        let img = load_rgb(&args.eval.join(f))?;
+        let img = load_rgb(&eval.join(f))?;
         let resized =
             image::imageops::resize(&img, 1280, 960, image::imageops::FilterType::Triangle);
         let mut jpeg = Vec::new();
@@ -337,6 +337,15 @@ pub struct BenchServer {
 impl BenchServer {
     /// Starts the server and waits until it is ready.
     pub fn start(config: &hawiya_server::Config) -> anyhow::Result<Self> {
+        Self::start_after(config, &[])
+    }
+
+    /// [`BenchServer::start`], after running these `hawiya` commands on its data directory
+    /// (e.g. an AML list import).
+    pub fn start_after(
+        config: &hawiya_server::Config,
+        setup: &[Vec<std::ffi::OsString>],
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let data = dir.path().join("data");
         let exe = std::env::current_exe()?;
@@ -358,6 +367,17 @@ impl BenchServer {
             .find_map(|l| l.strip_prefix("api_key: "))
             .context("tenant create printed no key")?
             .to_string();
+        for command in setup {
+            let out = std::process::Command::new(&exe)
+                .args(command)
+                .envs(env.iter().cloned())
+                .output()?;
+            anyhow::ensure!(
+                out.status.success(),
+                "{command:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         let port_file = dir.path().join("addr");
         let child = std::process::Command::new(&exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--port-file"])
@@ -457,7 +477,7 @@ pub fn sorted_ms(durations: impl IntoIterator<Item = Duration>) -> Vec<f64> {
 
 fn http_bench(config: &hawiya_server::Config, args: &FaceBenchArgs) -> anyhow::Result<()> {
     let server = BenchServer::start(config)?;
-    let body = compare_body(args)?;
+    let body = compare_body(&args.eval)?;
     let post = |agent: &ureq::Agent| -> anyhow::Result<Duration> {
         let t = Instant::now();
         let r = server.post(agent, "/v1/ocr/face/compare", &body)?;

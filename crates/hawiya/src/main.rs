@@ -3,6 +3,7 @@
 mod bench;
 mod document_spoof_cmd;
 mod liveness_cmd;
+mod load_bench;
 mod name_diag;
 mod presentation_cmd;
 mod real_crops;
@@ -95,6 +96,10 @@ enum BenchCommand {
     /// Document spoofing cues on synthetic ID cards: how many bona fide photos and how many
     /// attacks (the card on a screen, printed, copied in grey) each cue flags.
     DocumentSpoof(document_spoof_cmd::DocumentSpoofBenchArgs),
+    /// Load: 1, 8, 32 and 64 concurrent clients on face/compare, the ID front and AML
+    /// screening against a `hawiya serve` child; throughput, p50/p99, errors, shed requests
+    /// and the server's peak memory.
+    Load(load_bench::LoadBenchArgs),
     /// AML matching: recall per perturbation class, false positives, and speed and memory
     /// with a large list.
     Aml {
@@ -206,6 +211,9 @@ fn main() -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Face(args),
         } => bench::run(&config, &args),
+        Command::Bench {
+            command: BenchCommand::Load(args),
+        } => load_bench::run(&config, &args),
         Command::Bench {
             command: BenchCommand::Liveness(args),
         } => liveness_cmd::bench(&config, &args),
