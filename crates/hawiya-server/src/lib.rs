@@ -59,7 +59,7 @@ impl AppState {
         let slots = config
             .inference_slots
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-        let queue = config.inference_queue.unwrap_or(slots);
+        let queue = config.inference_queue.unwrap_or(0);
         let body_budget = Arc::new(tokio::sync::Semaphore::new(config.body_budget_bytes / 1024));
         Ok(Self {
             tokens: auth::TokenKeys::new(&master.derive("jwt")),
