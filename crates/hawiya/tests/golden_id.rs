@@ -238,8 +238,9 @@ fn cut_off(img: &image::RgbImage, left: f32, top: f32) -> image::RgbImage {
 }
 
 /// Photographed fronts cut off at the image edge (the photo side, then also the top with
-/// the header and first name), some turned on their side: found by their number line, the
-/// number read exactly or flagged, never a wrong number without a finding.
+/// the header and first name, or only through the serial), some turned on their side: found
+/// by their number line, the number read exactly or flagged, never a wrong number without a
+/// finding, a serial cut through flagged 3004.
 #[test]
 fn fronts_cut_off_at_the_image_edge() {
     let models = common::models_dir();
@@ -249,7 +250,8 @@ fn fronts_cut_off_at_the_image_edge() {
     let g = Generator::new(None).unwrap();
     let check = |photo: &image::RgbImage| face.photo_face_score(photo);
     let (mut found, mut exact, mut unflagged_wrong, mut cards) = (0, 0, 0, 0);
-    for (index, (left, top)) in [(0.3, 0.0), (0.35, 0.2)]
+    let (mut unflagged_serials, mut flagged_serials) = (0, 0);
+    for (index, (left, top)) in [(0.3, 0.0), (0.35, 0.2), (0.14, 0.0)]
         .iter()
         .cycle()
         .take(12)
@@ -281,12 +283,24 @@ fn fronts_cut_off_at_the_image_edge() {
             let read = text.fields()["idNumber"].as_str().unwrap_or("").to_string();
             exact += usize::from(read == truth);
             unflagged_wrong += usize::from(read != truth && text.findings().is_empty());
+            // The serial, at the card's bottom left, is cut too: read whole, not read, or
+            // flagged 3004.
+            let serial = text.fields()["idKey"].as_str().unwrap_or("").to_string();
+            let serial_flagged = text.findings().iter().any(|f| f.code == 3004);
+            flagged_serials += usize::from(serial_flagged);
+            unflagged_serials += usize::from(
+                !serial.is_empty() && serial != sample.truth.fields["idKey"] && !serial_flagged,
+            );
         }
     }
-    eprintln!("cut-off fronts: found {found}/{cards}, idNumber exact {exact}, wrong without a finding {unflagged_wrong}");
+    eprintln!("cut-off fronts: found {found}/{cards}, idNumber exact {exact}, wrong without a finding {unflagged_wrong}; serials flagged 3004 {flagged_serials}, wrong without it {unflagged_serials}");
     assert_eq!(found, cards);
     assert!(exact >= cards - 1, "{exact}/{cards}");
     assert_eq!(unflagged_wrong, 0);
+    assert_eq!(
+        unflagged_serials, 0,
+        "cut-off serials returned without 3004"
+    );
 }
 
 /// Photographed backs cut off at the image edge (the left part with the release date and
