@@ -414,6 +414,14 @@ impl BenchServer {
         Ok(server)
     }
 
+    /// A JSON POST to `path` carrying the API key, ready to send.
+    pub fn request(&self, agent: &ureq::Agent, path: &str) -> ureq::Request {
+        agent
+            .post(&format!("{}{path}", self.base))
+            .set("ApiKey", &self.key)
+            .set("Content-Type", "application/json")
+    }
+
     /// POSTs a JSON body with the API key; the parsed response.
     pub fn post(
         &self,
@@ -421,12 +429,7 @@ impl BenchServer {
         path: &str,
         body: &str,
     ) -> anyhow::Result<serde_json::Value> {
-        Ok(agent
-            .post(&format!("{}{path}", self.base))
-            .set("ApiKey", &self.key)
-            .set("Content-Type", "application/json")
-            .send_string(body)?
-            .into_json()?)
+        Ok(self.request(agent, path).send_string(body)?.into_json()?)
     }
 
     /// The server's peak resident memory (`VmHWM` of `/proc/PID/status`).

@@ -94,11 +94,7 @@ fn send(
     level: &mut Level,
 ) -> Duration {
     let start = Instant::now();
-    let answer = agent
-        .post(&format!("{}{path}", server.base))
-        .set("ApiKey", &server.key)
-        .set("Content-Type", "application/json")
-        .send_string(body);
+    let answer = server.request(agent, path).send_string(body);
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     match answer {
         Err(ureq::Error::Status(503, response)) => {
