@@ -46,6 +46,36 @@ const WORK_SIZE: u32 = 600;
 /// Smallest share of the image a card outline may cover.
 const MIN_AREA: f32 = 0.15;
 
+/// What a photo reader found, as far as [`read_either_way`] needs to know.
+pub(crate) trait PhotoOutcome: Sized {
+    /// No card was found.
+    fn no_card(&self) -> bool;
+    /// This outcome, found in the photo turned a quarter clockwise
+    /// ([`image::imageops::rotate90`]), in the photo as it was (`height`: its height).
+    fn turned_back(self, height: u32) -> Self;
+}
+
+/// Error of a read stopped because its answer is no longer wanted (the client went away).
+pub const NOT_WANTED: &str = "stopped: the answer is no longer wanted";
+
+/// `read` on the photo and, where it finds no card, on the photo turned a quarter (the line
+/// detector misses text standing on its side in faint or noisy photos). The second pass only
+/// runs while `wanted()` holds; otherwise the read ends with the error [`NOT_WANTED`].
+pub(crate) fn read_either_way<T: PhotoOutcome>(
+    img: &RgbImage,
+    wanted: &dyn Fn() -> bool,
+    read: impl Fn(&RgbImage) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let outcome = read(img)?;
+    if !outcome.no_card() {
+        return Ok(outcome);
+    }
+    if !wanted() {
+        anyhow::bail!(NOT_WANTED);
+    }
+    Ok(read(&image::imageops::rotate90(img))?.turned_back(img.height()))
+}
+
 /// A card's outline in a photo.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CardQuad {
@@ -1104,6 +1134,41 @@ fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
 mod tests {
     use super::*;
     use image::Rgb;
+
+    /// What a fake reader saw: the photo's width, or no card.
+    struct Seen(Option<u32>);
+
+    impl PhotoOutcome for Seen {
+        fn no_card(&self) -> bool {
+            self.0.is_none()
+        }
+        fn turned_back(self, height: u32) -> Self {
+            Seen(self.0.map(|w| w + 1000 * height))
+        }
+    }
+
+    #[test]
+    fn the_quarter_turn_runs_only_without_a_card_and_while_wanted() {
+        let img = RgbImage::new(7, 5);
+        let passes = std::cell::Cell::new(0);
+        // Finds a card only in the turned photo (5 wide): mapped back with the height, 5.
+        let read = |img: &RgbImage| {
+            passes.set(passes.get() + 1);
+            Ok(Seen((img.width() == 5).then_some(img.width())))
+        };
+        let seen = read_either_way(&img, &|| true, read).unwrap();
+        assert_eq!((seen.0, passes.get()), (Some(5005), 2));
+        passes.set(0);
+        let err = read_either_way(&img, &|| false, read).err().unwrap();
+        assert_eq!((err.to_string().as_str(), passes.get()), (NOT_WANTED, 1));
+        passes.set(0);
+        let upright = |_: &RgbImage| {
+            passes.set(passes.get() + 1);
+            Ok(Seen(Some(7)))
+        };
+        let seen = read_either_way(&img, &|| false, upright).unwrap();
+        assert_eq!((seen.0, passes.get()), (Some(7), 1));
+    }
 
     #[test]
     fn a_quad_found_in_a_turned_photo_maps_back() {

@@ -273,25 +273,31 @@ pub fn read_back(
 
 /// Finds the card in a photo, turns it upright by its barcode band and number, tells it from
 /// a front, and reads a back. When no card is found the photo is tried again turned a
-/// quarter, as fronts are ([`crate::id_front::read_front_photo`]).
+/// quarter while `wanted()` holds, as fronts are ([`crate::card::read_either_way`]).
 pub fn read_back_photo(
     img: &RgbImage,
     reader: &crate::IdReader,
     today: NaiveDate,
+    wanted: &dyn Fn() -> bool,
 ) -> anyhow::Result<BackOutcome> {
-    let outcome = read_back_upright(img, reader, today)?;
-    if !matches!(outcome, BackOutcome::NoCard) {
-        return Ok(outcome);
+    crate::card::read_either_way(img, wanted, |img| read_back_upright(img, reader, today))
+}
+
+impl crate::card::PhotoOutcome for BackOutcome {
+    fn no_card(&self) -> bool {
+        matches!(self, BackOutcome::NoCard)
     }
-    let turned = image::imageops::rotate90(img);
-    Ok(match read_back_upright(&turned, reader, today)? {
-        BackOutcome::Back { card, quad, text } => BackOutcome::Back {
-            card,
-            quad: quad.turned_back(img.height()),
-            text,
-        },
-        other => other,
-    })
+
+    fn turned_back(self, height: u32) -> Self {
+        match self {
+            BackOutcome::Back { card, quad, text } => BackOutcome::Back {
+                card,
+                quad: quad.turned_back(height),
+                text,
+            },
+            other => other,
+        }
+    }
 }
 
 /// [`read_back_photo`] on the photo as it stands.

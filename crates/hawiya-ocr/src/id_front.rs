@@ -546,21 +546,27 @@ pub const BARCODE_MIN: f32 = 1.6;
 /// valid number fixes the card's frame even when its outline is cut off or lost in the
 /// background. Without one, the card's outline is looked for ([`crate::card::find_card`]);
 /// a number line that reads as no valid number is used only when no outline is found.
-/// When neither finds a card, the photo is tried again turned a quarter: the line detector
-/// misses text standing on its side in faint or noisy photos (photocopies).
+/// When neither finds a card, the photo is tried again turned a quarter, while `wanted()`
+/// holds ([`crate::card::read_either_way`]).
 pub fn read_front_photo(
     img: &RgbImage,
     reader: &crate::IdReader,
     photo_check: PhotoCheck,
     today: NaiveDate,
+    wanted: &dyn Fn() -> bool,
 ) -> anyhow::Result<FrontOutcome> {
-    let outcome = read_front_upright(img, reader, photo_check, today)?;
-    if !matches!(outcome, FrontOutcome::NoCard) {
-        return Ok(outcome);
+    crate::card::read_either_way(img, wanted, |img| {
+        read_front_upright(img, reader, photo_check, today)
+    })
+}
+
+impl crate::card::PhotoOutcome for FrontOutcome {
+    fn no_card(&self) -> bool {
+        matches!(self, FrontOutcome::NoCard)
     }
-    let turned = image::imageops::rotate90(img);
-    Ok(
-        match read_front_upright(&turned, reader, photo_check, today)? {
+
+    fn turned_back(self, height: u32) -> Self {
+        match self {
             FrontOutcome::Front {
                 card,
                 quad,
@@ -568,13 +574,13 @@ pub fn read_front_photo(
                 photo_found,
             } => FrontOutcome::Front {
                 card,
-                quad: quad.turned_back(img.height()),
+                quad: quad.turned_back(height),
                 text,
                 photo_found,
             },
             other => other,
-        },
-    )
+        }
+    }
 }
 
 /// [`read_front_photo`] on the photo as it stands.

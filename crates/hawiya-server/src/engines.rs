@@ -12,7 +12,7 @@ use crate::envelope::{ApiError, ApiResult};
 use crate::Config;
 use hawiya_core::codes;
 use hawiya_face::engine::FaceEngine;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::Semaphore;
 
@@ -47,6 +47,29 @@ pub struct Admitted(Arc<AtomicUsize>);
 impl Drop for Admitted {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether the request that started some work still waits for its answer: set once the
+/// request's future is dropped (the client went away). Work run by
+/// [`Engines::run_cancellable`] checks it between its stages and stops early; nothing it
+/// returns then reaches anyone.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// The answer is no longer wanted.
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Sets its [`Cancel`] when dropped; held by the future that awaits the work.
+struct SetOnDrop(Cancel);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0 .0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -162,7 +185,8 @@ impl Engines {
     }
 
     /// Runs blocking work (decoding, inference, screening) once a slot is free, off the async
-    /// threads. The slot stays taken until the work ends, even if the client has gone.
+    /// threads. Work not yet started when the client goes away never starts; work under way
+    /// keeps its slot until it ends (see [`Engines::run_cancellable`] for work that can stop).
     pub async fn run<R: Send + 'static>(
         &self,
         work: impl FnOnce() -> R + Send + 'static,
@@ -179,5 +203,72 @@ impl Engines {
         })
         .await
         .map_err(ApiError::internal)
+    }
+
+    /// [`Engines::run`] for work in stages: `work` is handed a [`Cancel`] that is set when
+    /// the request's future is dropped (the client went away), and stops at its next check.
+    pub async fn run_cancellable<R: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Cancel) -> R + Send + 'static,
+    ) -> ApiResult<R> {
+        let cancel = Cancel::default();
+        let _set_on_drop = SetOnDrop(cancel.clone());
+        self.run(move || {
+            let out = work(&cancel);
+            if cancel.is_set() {
+                tracing::info!("engine work ended for a client that went away (stopped at the next stage boundary)");
+            }
+            out
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn work_sees_cancel_once_its_request_is_dropped() {
+        let engines = Arc::new(Engines::new(1, 0));
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+        let request = {
+            let engines = engines.clone();
+            tokio::spawn(async move {
+                engines
+                    .run_cancellable(move |cancel| {
+                        started_tx.send(()).unwrap();
+                        // Stages until told to stop (bounded: the test fails, not hangs).
+                        for _ in 0..500 {
+                            if cancel.is_set() {
+                                seen_tx.send(true).unwrap();
+                                return;
+                            }
+                            std::thread::sleep(std::time::Duration::from_millis(10));
+                        }
+                        seen_tx.send(false).unwrap();
+                    })
+                    .await
+            })
+        };
+        tokio::task::spawn_blocking(move || started_rx.recv().unwrap())
+            .await
+            .unwrap();
+        request.abort();
+        let seen = tokio::task::spawn_blocking(move || seen_rx.recv().unwrap())
+            .await
+            .unwrap();
+        assert!(seen, "the work ran on after its request was dropped");
+    }
+
+    #[tokio::test]
+    async fn work_of_a_request_still_waiting_is_not_cancelled() {
+        let engines = Engines::new(1, 0);
+        let set = engines
+            .run_cancellable(|cancel| cancel.is_set())
+            .await
+            .unwrap();
+        assert!(!set);
     }
 }

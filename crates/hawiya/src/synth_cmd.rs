@@ -114,6 +114,7 @@ impl Reader for IdFrontReader {
             &self.ocr,
             &check,
             hawiya_synth::reference_date(),
+            &|| true,
         )?;
         Ok(match outcome {
             hawiya_ocr::id_front::FrontOutcome::Front { text, .. } => {
@@ -147,8 +148,12 @@ impl Reader for IdBackReader {
         &self,
         image: &image::RgbImage,
     ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
-        let outcome =
-            hawiya_ocr::id_back::read_back_photo(image, &self.ocr, hawiya_synth::reference_date())?;
+        let outcome = hawiya_ocr::id_back::read_back_photo(
+            image,
+            &self.ocr,
+            hawiya_synth::reference_date(),
+            &|| true,
+        )?;
         Ok(match outcome {
             hawiya_ocr::id_back::BackOutcome::Back { text, .. } => with_findings(
                 text.fields(),

@@ -48,6 +48,7 @@ fn score(degradations: &[Degradation]) -> Score {
             &reader,
             &check,
             hawiya_synth::reference_date(),
+            &|| true,
         )
         .unwrap();
         let fields = match outcome {
@@ -135,6 +136,7 @@ fn score_back(degradations: &[Degradation]) -> BackScore {
             &sample.image,
             &reader,
             hawiya_synth::reference_date(),
+            &|| true,
         )
         .unwrap();
         let fields = match outcome {
@@ -275,8 +277,14 @@ fn fronts_cut_off_at_the_image_edge() {
             5 => image::imageops::rotate270(&cut_off(&sample.image, *left, *top)),
             _ => cut_off(&sample.image, *left, *top),
         };
-        let outcome =
-            read_front_photo(&img, &reader, &check, hawiya_synth::reference_date()).unwrap();
+        let outcome = read_front_photo(
+            &img,
+            &reader,
+            &check,
+            hawiya_synth::reference_date(),
+            &|| true,
+        )
+        .unwrap();
         cards += 1;
         if let FrontOutcome::Front { text, .. } = outcome {
             found += 1;
@@ -326,9 +334,13 @@ fn backs_cut_off_at_the_image_edge() {
             .unwrap()
             .to_string();
         let img = cut_off(&sample.image, 0.3, 0.0);
-        let outcome =
-            hawiya_ocr::id_back::read_back_photo(&img, &reader, hawiya_synth::reference_date())
-                .unwrap();
+        let outcome = hawiya_ocr::id_back::read_back_photo(
+            &img,
+            &reader,
+            hawiya_synth::reference_date(),
+            &|| true,
+        )
+        .unwrap();
         cards += 1;
         if let hawiya_ocr::id_back::BackOutcome::Back { text, .. } = outcome {
             exact += usize::from(text.fields()["idNumber"].as_str() == Some(truth.as_str()));

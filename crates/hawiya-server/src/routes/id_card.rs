@@ -247,13 +247,16 @@ pub async fn id_front(
     let image = prepared.image.clone();
     let (outcome, photo, spoof) = state
         .engines
-        .run(move || -> anyhow::Result<_> {
+        .run_cancellable(move |cancel| -> anyhow::Result<_> {
             let face = engines.face().map_err(|e| anyhow::anyhow!(e.message))?;
             let reader = engines
                 .id_reader()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             let check = |photo: &image::RgbImage| face.photo_face_score(photo);
-            let outcome = read_front_photo(&image, reader, &check, today)?;
+            let outcome = read_front_photo(&image, reader, &check, today, &|| !cancel.is_set())?;
+            if cancel.is_set() {
+                anyhow::bail!(hawiya_ocr::card::NOT_WANTED);
+            }
             let photo = match &outcome {
                 FrontOutcome::Front {
                     card,
@@ -314,11 +317,11 @@ pub async fn id_back(
     let image = prepared.image.clone();
     let (outcome, spoof) = state
         .engines
-        .run(move || -> anyhow::Result<_> {
+        .run_cancellable(move |cancel| -> anyhow::Result<_> {
             let reader = engines
                 .id_reader()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
-            let outcome = read_back_photo(&image, reader, today)?;
+            let outcome = read_back_photo(&image, reader, today, &|| !cancel.is_set())?;
             let spoof = match &outcome {
                 BackOutcome::Back { card, quad, .. } => {
                     Some(spoofing(&image, quad, card, layout::BACK_BARCODE))
