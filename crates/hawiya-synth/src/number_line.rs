@@ -41,13 +41,13 @@ pub(crate) struct Cut {
 }
 
 /// The number line: about three digit heights across (the detector's line is thicker than
-/// the digits, and the reader adds a margin); digits 4.5–14 px tall, mostly under 10 (a
-/// card a third of a 640 px photo).
+/// the digits, and the reader adds a margin); digits 6–30 px tall, mostly under 16 (the
+/// dev set's labelled number lines are 23–65 px high, digits about half of that).
 const NUMBER_CUT: Cut = Cut {
     half: (0.95, 1.6),
     ends: (0.05, 0.9),
-    small: (4.5, 10.0),
-    large: (10.0, 14.0),
+    small: (6.0, 16.0),
+    large: (16.0, 30.0),
 };
 
 /// A 14-digit number shaped like a real one: century, birth date, governorate, sequence,
@@ -85,7 +85,7 @@ fn background(r: &mut Rng, w: u32, h: u32, digit_h: f32, mask: &draw::Mask) -> R
     };
     let blobs: Vec<([f32; 2], f32, [f32; 3])> = (0..r.range_u32(2, 9))
         .map(|_| {
-            let amp = r.range_f32(-70.0, 45.0);
+            let amp = r.range_f32(-35.0, 30.0);
             let tint = [
                 amp,
                 amp * r.range_f32(0.8, 1.3),
@@ -165,15 +165,22 @@ impl Generator {
         // Mostly in groups as the card prints them (C YY MM DD GG NNNNN): close digits, wide
         // gaps between groups; sometimes evenly spaced.
         let grouped = r.chance(0.85);
-        let gap = digit_h
+        // The card's face is condensed (tall narrow digits, small heads): the line is drawn
+        // with its gaps widened by 1/condense, then squashed across by `condense`.
+        let condense = if r.chance(0.75) {
+            r.range_f32(0.5, 0.85)
+        } else {
+            1.0
+        };
+        let gap = digit_h / condense
             * if grouped {
                 r.range_f32(0.06, 0.35)
             } else {
                 r.range_f32(0.2, 0.8)
             };
-        let group_gap = digit_h * r.range_f32(0.4, 1.3);
+        let group_gap = digit_h / condense * r.range_f32(0.4, 1.3);
         let dotted_zero = r.chance(0.8);
-        let zero_w = digit_h * r.range_f32(0.18, 0.3);
+        let zero_w = digit_h / condense * r.range_f32(0.18, 0.3);
         let zero_y = digit_h * r.range_f32(0.28, 0.55);
 
         // The ink, black on transparent, digit by digit from the left.
@@ -215,7 +222,25 @@ impl Generator {
                 x += g.ink[2] - g.ink[0] + gap;
             }
         }
-        let ink_box = [pad, baseline - digit_h, x - gap, baseline];
+        let mut ink_box = [pad, baseline - digit_h, x - gap, baseline];
+        if condense < 1.0 {
+            let mut narrow = Pixmap::new(
+                ((layer.width() as f32 * condense).ceil() as u32).max(1),
+                layer.height(),
+            )
+            .expect("non-empty layer");
+            narrow.draw_pixmap(
+                0,
+                0,
+                layer.as_ref(),
+                &PixmapPaint::default(),
+                Transform::from_scale(condense, 1.0),
+                None,
+            );
+            layer = narrow;
+            ink_box[0] *= condense;
+            ink_box[2] *= condense;
+        }
 
         let image = self.photograph(&mut r, &layer, ink_box, digit_h, &NUMBER_CUT);
         LineSample { image, text }
@@ -292,7 +317,7 @@ impl Generator {
         let mut crop = imageops::crop_imm(&img, ax, ay, bx - ax, by - ay).to_image();
         // The photo's own edge (or an augmenter's black padding) across one end of the line.
         let room = (bx as f32 - x1).min(x0 - ax as f32) - 0.15 * text_h;
-        if room > 1.0 && r.chance(0.15) {
+        if room > 1.0 && r.chance(0.35) {
             let (cw, ch) = crop.dimensions();
             let at = cw as f32 - r.range_f32(0.2, 0.75) * room;
             let lean = room.min(ch as f32 * 0.4) * r.range_f32(-0.5, 0.5);

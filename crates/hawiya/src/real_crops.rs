@@ -2,8 +2,9 @@
 //! 14-digit line of every photo of one part of the dev set (`hawiya eval real`'s split;
 //! training reads the tuning part only, scoring reads either), cut the way the front reader cuts it ([`hawiya_ocr::anchor::number_crop`]
 //! on the line the text detector finds over the labelled number), with the line's position,
-//! length, thickness and angle jittered as detections vary. The crops stay in memory: no
-//! real image or text is written anywhere.
+//! length, thickness and angle jittered as detections vary. The crops stay in memory:
+//! nothing is written unless `HAWIYA_EVAL_DUMP=DIR` asks for each photo's number crop there,
+//! for looking at (real people's data: never into the repository).
 
 use anyhow::Context;
 use hawiya_ocr::detect::OrientedLine;
@@ -45,6 +46,7 @@ pub fn number_crops(
     let models = config.models_dir();
     let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
     let reader = hawiya_ocr::IdReader::load(1, &runtime, &models)?;
+    let dump = std::env::var_os("HAWIYA_EVAL_DUMP").map(std::path::PathBuf::from);
     let mut out = Vec::new();
     let (mut photos, mut matched) = (0, 0);
     for (index, t) in crate::real_eval::read_truth(&front)?.iter().enumerate() {
@@ -83,8 +85,15 @@ pub fn number_crops(
         let line = if nll(1) < nll(0) { ways[1] } else { ways[0] };
         matched += 1;
         let mut r = Rng::stream(seed, index as u32, "real-number-crop");
+        let image = hawiya_ocr::anchor::number_crop(&img, &line);
+        if let Some(dir) = &dump {
+            image.save(dir.join(format!(
+                "number-{}-{index:04}.png",
+                part.name().replace(' ', "-")
+            )))?;
+        }
         out.push(RealCrop {
-            image: hawiya_ocr::anchor::number_crop(&img, &line),
+            image,
             text: t.nid.clone(),
         });
         for _ in 1..copies {

@@ -11,7 +11,8 @@ use std::time::Instant;
 #[derive(Debug, clap::Args)]
 pub struct SynthArgs {
     /// Document type: id-front, id-back, passport, car-license-front, car-license-back,
-    /// driving-license, plate.
+    /// driving-license, plate; or a recogniser's training line: number-line, name-line
+    /// (`--degrade`, `--faces` and `--present` do not apply to lines).
     pub doc_type: String,
     /// How many documents.
     #[arg(long, default_value_t = 20)]
@@ -43,8 +44,11 @@ pub fn parse_recapture(name: &str) -> anyhow::Result<hawiya_synth::Recapture> {
         .with_context(|| format!("unknown presentation {name:?}; expected screen or print"))
 }
 
-/// Writes `args.count` documents.
+/// Writes `args.count` documents (or training lines, for `number-line` / `name-line`).
 pub fn synth(args: &SynthArgs) -> anyhow::Result<()> {
+    if let Some(draw) = line_kind(&args.doc_type) {
+        return synth_lines(args, draw);
+    }
     let doc: DocType = args.doc_type.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let degradations = parse_degradations(&args.degrade)?;
     let present = args.present.as_deref().map(parse_recapture).transpose()?;
@@ -64,6 +68,39 @@ pub fn synth(args: &SynthArgs) -> anyhow::Result<()> {
         args.count,
         args.out.display(),
         start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The recogniser training lines `hawiya synth` writes for looking at what a recogniser
+/// learns from: the card's number line (`hawiya train digits --card-numbers`) and the name
+/// line (`hawiya train names`).
+type LineDraw = fn(&hawiya_synth::Generator, u64, u32) -> hawiya_synth::lines::LineSample;
+
+fn line_kind(name: &str) -> Option<LineDraw> {
+    match name {
+        "number-line" => Some(hawiya_synth::Generator::card_number_line),
+        "name-line" => Some(hawiya_synth::Generator::card_name_line),
+        _ => None,
+    }
+}
+
+/// Writes `args.count` lines as `NNNN.png` + `NNNN.json` (`{"text": ...}`).
+fn synth_lines(args: &SynthArgs, draw: LineDraw) -> anyhow::Result<()> {
+    let generator = hawiya_synth::Generator::new(None)?;
+    std::fs::create_dir_all(&args.out)?;
+    for index in 0..args.count {
+        let line = draw(&generator, args.seed, index);
+        let stem = args.out.join(format!("{index:04}"));
+        line.image.save(stem.with_extension("png"))?;
+        let truth = serde_json::json!({ "text": line.text });
+        std::fs::write(stem.with_extension("json"), truth.to_string())?;
+    }
+    eprintln!(
+        "wrote {} {} samples to {}",
+        args.count,
+        args.doc_type,
+        args.out.display()
     );
     Ok(())
 }

@@ -112,3 +112,39 @@ fn the_same_seed_gives_the_same_bytes() {
     ]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn training_lines_are_written_with_their_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, is_text) in [
+        (
+            "number-line",
+            (|t: &str| t.len() == 14 && t.bytes().all(|b| b.is_ascii_digit())) as fn(&str) -> bool,
+        ),
+        ("name-line", |t: &str| !t.is_empty() && !t.is_ascii()),
+    ] {
+        let out_dir = dir.path().join(kind);
+        let out = hawiya(&[
+            "synth",
+            kind,
+            "--count",
+            "3",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for i in 0..3 {
+            let truth: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(out_dir.join(format!("{i:04}.json"))).unwrap(),
+            )
+            .unwrap();
+            assert!(is_text(truth["text"].as_str().unwrap()), "{kind} {truth}");
+            let line = image::open(out_dir.join(format!("{i:04}.png"))).unwrap();
+            assert_eq!(line.height(), 48, "{kind}");
+        }
+    }
+}
