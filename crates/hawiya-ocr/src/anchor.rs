@@ -357,6 +357,34 @@ fn same_way(number: &OrientedLine, line: &OrientedLine) -> OrientedLine {
     }
 }
 
+/// `line` as a text line running the number's way: a parallel line turned to read the
+/// same way, or a short word whose box is nearly square (a single short name such as
+/// `علي`), whose long axis the detector may take at any angle: its extent in the number's
+/// frame; `None` for a longer line at another angle.
+fn along_number(number: &OrientedLine, line: &OrientedLine) -> Option<OrientedLine> {
+    if parallel(number, line) {
+        return (line.length >= 0.8 * line.thickness).then(|| same_way(number, line));
+    }
+    if line.length >= SQUARE_WORD * line.thickness {
+        return None;
+    }
+    let (u, v) = (number.along, number.across());
+    let (a, c) = (line.along, line.across());
+    let extent = |w: [f32; 2]| {
+        (a[0] * w[0] + a[1] * w[1]).abs() * line.length
+            + (c[0] * w[0] + c[1] * w[1]).abs() * line.thickness
+    };
+    Some(OrientedLine {
+        along: u,
+        length: extent(u),
+        thickness: extent(v),
+        ..*line
+    })
+}
+
+/// Length over thickness under which a detected box's direction is not trusted.
+const SQUARE_WORD: f32 = 2.0;
+
 /// Whether `line` runs within 10° of the number's direction.
 fn parallel(number: &OrientedLine, line: &OrientedLine) -> bool {
     let dot = number.along[0] * line.along[0] + number.along[1] * line.along[1];
@@ -371,12 +399,11 @@ fn parallel(number: &OrientedLine, line: &OrientedLine) -> bool {
 pub fn field_lines(number: &OrientedLine, lines: &[OrientedLine]) -> [Option<OrientedLine>; 4] {
     let mut above: Vec<(f32, OrientedLine)> = lines
         .iter()
-        .filter(|l| parallel(number, l) && l.length >= 0.8 * l.thickness)
+        .filter_map(|l| along_number(number, l))
         .filter_map(|l| {
             let (a, b) = in_frame(number, l.centre);
             let right_end = a + l.length / number.length / 2.0;
-            ((-1.2..-0.1).contains(&b) && (0.2..0.8).contains(&right_end))
-                .then(|| (b, same_way(number, l)))
+            ((-1.2..-0.1).contains(&b) && (0.2..0.8).contains(&right_end)).then_some((b, l))
         })
         .collect();
     above.sort_by(|x, y| y.0.total_cmp(&x.0));
@@ -475,6 +502,43 @@ mod tests {
             thickness: t,
             score: 0.9,
         }
+    }
+
+    #[test]
+    fn a_short_first_name_in_a_square_box_at_any_angle_is_found() {
+        let number = line(100.0, 500.0, 400.0, 40.0);
+        // Other names and the address lines, right-aligned with the number.
+        let mut lines: Vec<OrientedLine> = [124.0, 200.0, 252.0]
+            .iter()
+            .map(|&y| line(280.0, 495.0, y, 36.0))
+            .collect();
+        // A one-word first name whose nearly square box the detector took at 40°.
+        let angle = 40f32.to_radians();
+        lines.push(OrientedLine {
+            centre: [450.0, 56.0],
+            along: [angle.cos(), angle.sin()],
+            length: 52.0,
+            thickness: 40.0,
+            score: 0.9,
+        });
+        let [first, last, address_1, address_2] = field_lines(&number, &lines);
+        let first = first.expect("first name found");
+        assert_eq!(first.centre, [450.0, 56.0]);
+        assert_eq!(first.along, number.along);
+        // Its extent along the number: the box's projection (52 cos 40° + 40 sin 40°).
+        assert!((first.length - 65.5).abs() < 0.5, "{first:?}");
+        let ys = [last, address_1, address_2].map(|l| l.expect("line").centre[1]);
+        assert_eq!(ys, [124.0, 200.0, 252.0]);
+        // A long line at that angle is no text line of the card.
+        lines.push(OrientedLine {
+            length: 200.0,
+            centre: [420.0, 330.0],
+            ..lines[3]
+        });
+        assert_eq!(
+            field_lines(&number, &lines)[0].map(|l| l.centre),
+            Some([450.0, 56.0])
+        );
     }
 
     #[test]
