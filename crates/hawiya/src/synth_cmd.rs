@@ -72,11 +72,12 @@ pub fn synth(args: &SynthArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The recogniser training lines `hawiya synth` writes for looking at what a recogniser
-/// learns from: the card's number line (`hawiya train digits --card-numbers`) and the name
-/// line (`hawiya train names`).
+/// Draws one training line of a seed (`Generator::card_number_line`, `card_name_line`).
 type LineDraw = fn(&hawiya_synth::Generator, u64, u32) -> hawiya_synth::lines::LineSample;
 
+/// The recogniser training lines `hawiya synth` writes, for looking at what a recogniser
+/// learns from beside real crops: the card's number line (`hawiya train digits
+/// --card-numbers`) and the name line (`hawiya train names`); `None` for a document type.
 fn line_kind(name: &str) -> Option<LineDraw> {
     match name {
         "number-line" => Some(hawiya_synth::Generator::card_number_line),
