@@ -31,7 +31,8 @@ pub struct Config {
     /// Inferences that may run at once; unset means one per core (`HAWIYA_INFERENCE_SLOTS`).
     pub inference_slots: Option<usize>,
     /// Requests that may wait for an inference slot; beyond them a request is answered 6502
-    /// (503, `Retry-After`) at once. Unset means none: a request finding every slot busy is shed (`HAWIYA_INFERENCE_QUEUE`).
+    /// (503, `Retry-After`) at once. Unset means none: a request finding every slot busy is
+    /// shed (`HAWIYA_INFERENCE_QUEUE`).
     pub inference_queue: Option<usize>,
     /// Cosine similarity at or above which two faces match (`HAWIYA_FACE_MATCH_THRESHOLD`);
     /// unset means the calibrated default of the face engine.

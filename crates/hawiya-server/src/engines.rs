@@ -216,7 +216,7 @@ impl Engines {
         self.run(move || {
             let out = work(&cancel);
             if cancel.is_set() {
-                tracing::info!("engine work ended for a client that went away (stopped at the next stage boundary)");
+                tracing::info!("engine work ended after its client went away");
             }
             out
         })

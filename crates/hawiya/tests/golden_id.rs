@@ -288,13 +288,14 @@ fn fronts_cut_off_at_the_image_edge() {
         cards += 1;
         if let FrontOutcome::Front { text, .. } = outcome {
             found += 1;
-            let read = text.fields()["idNumber"].as_str().unwrap_or("").to_string();
+            let (fields, findings) = (text.fields(), text.findings());
+            let read = fields["idNumber"].as_str().unwrap_or("");
             exact += usize::from(read == truth);
-            unflagged_wrong += usize::from(read != truth && text.findings().is_empty());
+            unflagged_wrong += usize::from(read != truth && findings.is_empty());
             // The serial, at the card's bottom left, is cut too: read whole, not read, or
             // flagged 3004.
-            let serial = text.fields()["idKey"].as_str().unwrap_or("").to_string();
-            let serial_flagged = text.findings().iter().any(|f| f.code == 3004);
+            let serial = fields["idKey"].as_str().unwrap_or("");
+            let serial_flagged = findings.iter().any(|f| f.code == 3004);
             flagged_serials += usize::from(serial_flagged);
             unflagged_serials += usize::from(
                 !serial.is_empty() && serial != sample.truth.fields["idKey"] && !serial_flagged,
