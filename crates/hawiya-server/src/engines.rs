@@ -7,6 +7,11 @@
 //! [`Engines::admit`] lets at most `slots + queue` requests of the engine routes in at once;
 //! the next is refused at once (6502) rather than queued without bound, so an admitted
 //! request waits behind at most `queue` others.
+//!
+//! AML screening takes milliseconds where an inference takes hundreds: it has a pool of its
+//! own ([`Engines::admit_screening`], [`Engines::screen`]) with as many slots and a queue of
+//! [`SCREENING_QUEUE_PER_SLOT`] per slot, so a burst of photos does not shed screenings and
+//! screenings do not wait behind photos.
 
 use crate::envelope::{ApiError, ApiResult};
 use crate::Config;
@@ -33,11 +38,59 @@ pub struct Engines {
     id_reader: OnceLock<hawiya_ocr::IdReader>,
     id_reader_error: Mutex<Option<String>>,
     status: Mutex<EngineStatus>,
+    inference: Pool,
+    screening: Pool,
+}
+
+/// Screenings that may wait for a screening slot, per slot.
+pub const SCREENING_QUEUE_PER_SLOT: usize = 32;
+
+/// Work that runs `slots` at a time off the async threads, behind an admission count of
+/// at most `slots + queue` requests.
+struct Pool {
     slots: Arc<Semaphore>,
     slot_count: usize,
-    /// Requests admitted to the engine routes, and how many may be at once.
     admitted: Arc<AtomicUsize>,
-    admission_limit: usize,
+    limit: usize,
+}
+
+impl Pool {
+    fn new(slots: usize, queue: usize) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            slot_count: slots.max(1),
+            admitted: Arc::new(AtomicUsize::new(0)),
+            limit: slots.max(1) + queue,
+        }
+    }
+
+    /// One more request in, or 6502 when `slots + queue` are in.
+    fn admit(&self) -> ApiResult<Admitted> {
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.limit {
+            self.admitted.fetch_sub(1, Ordering::SeqCst);
+            return Err(ApiError::new(codes::BUSY));
+        }
+        Ok(Admitted(self.admitted.clone()))
+    }
+
+    /// Runs `work` on the blocking pool once a slot is free.
+    async fn run<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> ApiResult<R> {
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = permit;
+            work()
+        })
+        .await
+        .map_err(ApiError::internal)
+    }
 }
 
 /// An admitted request ([`Engines::admit`]): counted until dropped (also when the client
@@ -74,17 +127,16 @@ impl Drop for SetOnDrop {
 }
 
 impl Engines {
-    /// Empty engines with `slots` inference permits and room for `queue` waiting requests.
+    /// Empty engines with `slots` inference permits and room for `queue` waiting requests
+    /// (and as many screening permits, with [`SCREENING_QUEUE_PER_SLOT`] waiting each).
     pub fn new(slots: usize, queue: usize) -> Self {
         Self {
             face: OnceLock::new(),
             id_reader: OnceLock::new(),
             id_reader_error: Mutex::new(None),
             status: Mutex::new(EngineStatus::Loading),
-            slots: Arc::new(Semaphore::new(slots.max(1))),
-            slot_count: slots.max(1),
-            admitted: Arc::new(AtomicUsize::new(0)),
-            admission_limit: slots.max(1) + queue,
+            inference: Pool::new(slots, queue),
+            screening: Pool::new(slots, slots.max(1) * SCREENING_QUEUE_PER_SLOT),
         }
     }
 
@@ -109,7 +161,7 @@ impl Engines {
             let face = FaceEngine::load(&runtime, &dir, config.face_match_threshold)?;
             let _ = self.face.set(face);
             // The ID readers fail alone (e.g. Tesseract not installed): face work goes on.
-            match hawiya_ocr::IdReader::load(self.slot_count, &runtime, &dir) {
+            match hawiya_ocr::IdReader::load(self.inference.slot_count, &runtime, &dir) {
                 Ok(reader) => {
                     let _ = self.id_reader.set(reader);
                 }
@@ -177,11 +229,21 @@ impl Engines {
 
     /// Admits one more request to the engine routes, or 6502 when `slots + queue` are in.
     pub fn admit(&self) -> ApiResult<Admitted> {
-        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.admission_limit {
-            self.admitted.fetch_sub(1, Ordering::SeqCst);
-            return Err(ApiError::new(codes::BUSY));
-        }
-        Ok(Admitted(self.admitted.clone()))
+        self.inference.admit()
+    }
+
+    /// Admits one more screening request, or 6502 when the screening pool's slots and
+    /// queue are in.
+    pub fn admit_screening(&self) -> ApiResult<Admitted> {
+        self.screening.admit()
+    }
+
+    /// Runs an AML screening once a screening slot is free, off the async threads.
+    pub async fn screen<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> ApiResult<R> {
+        self.screening.run(work).await
     }
 
     /// Runs blocking work (decoding, inference, screening) once a slot is free, off the async
@@ -191,18 +253,7 @@ impl Engines {
         &self,
         work: impl FnOnce() -> R + Send + 'static,
     ) -> ApiResult<R> {
-        let permit = self
-            .slots
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(move || {
-            let _slot = permit;
-            work()
-        })
-        .await
-        .map_err(ApiError::internal)
+        self.inference.run(work).await
     }
 
     /// [`Engines::run`] for work in stages: `work` is handed a [`Cancel`] that is set when
@@ -227,6 +278,33 @@ impl Engines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn screenings_are_admitted_and_run_while_inference_is_full() {
+        let engines = Arc::new(Engines::new(1, 0));
+        let held = engines.admit().expect("the one inference place");
+        assert!(engines.admit().is_err(), "a second inference is shed");
+        // The inference slot is busy until released.
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let busy = {
+            let engines = engines.clone();
+            tokio::spawn(async move { engines.run(move || release_rx.recv().ok()).await })
+        };
+        let admitted: Vec<Admitted> = (0..1 + SCREENING_QUEUE_PER_SLOT)
+            .map(|_| engines.admit_screening().expect("room for screenings"))
+            .collect();
+        assert!(
+            engines.admit_screening().is_err(),
+            "the screening queue is bounded"
+        );
+        assert_eq!(engines.screen(|| 7).await.unwrap(), 7);
+        drop(admitted);
+        assert!(engines.admit_screening().is_ok());
+        release_tx.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        drop(held);
+        assert!(engines.admit().is_ok());
+    }
 
     #[tokio::test]
     async fn work_sees_cancel_once_its_request_is_dropped() {

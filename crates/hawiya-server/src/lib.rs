@@ -203,13 +203,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ocr/face/match", post(face::face_match))
         .route("/v1/ocr/face/compare", post(face::face_compare))
         .route("/v1/ocr/liveness/multi", post(liveness::liveness_multi))
-        .route("/v1/ocr/aml/validate", post(aml::validate))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::admission,
         ));
+    // AML screening: milliseconds of work, behind a pool of its own.
+    let screening_routes = Router::new()
+        .route("/v1/ocr/aml/validate", post(aml::validate))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::screening_admission,
+        ));
     let api = Router::new()
         .merge(engine_routes)
+        .merge(screening_routes)
         .route("/api/Aml/Import", post(aml::import))
         .route("/api/Aml/Lists", get(aml::lists))
         .route("/api/Aml/Review", post(aml::review))

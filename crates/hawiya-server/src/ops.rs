@@ -1,6 +1,6 @@
 //! Operations: request ids, JSON request logs, Prometheus metrics, health and readiness.
 
-use crate::envelope::{ApiError, ResponseErrorCode};
+use crate::envelope::{ApiError, ApiResult, ResponseErrorCode};
 use crate::{AppState, Capability, RequestId};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -73,7 +73,27 @@ impl Default for Metrics {
 /// slots and queue a request is answered 6502 (`Retry-After`) at once, its body read
 /// first (DECISIONS, "Early answers") but nothing else done.
 pub async fn admission(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match state.engines.admit() {
+    let admitted = state.engines.admit();
+    admitted_or_busy(admitted, &state, req, next).await
+}
+
+/// [`admission`] to the screening pool ([`crate::engines::Engines::admit_screening`]).
+pub async fn screening_admission(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let admitted = state.engines.admit_screening();
+    admitted_or_busy(admitted, &state, req, next).await
+}
+
+async fn admitted_or_busy(
+    admitted: ApiResult<crate::engines::Admitted>,
+    state: &AppState,
+    req: Request,
+    next: Next,
+) -> Response {
+    match admitted {
         Ok(_admitted) => next.run(req).await,
         Err(busy) => {
             let _ = axum::body::to_bytes(req.into_body(), state.config.max_body_bytes).await;

@@ -104,7 +104,7 @@ pub async fn validate(
         .unwrap_or(hawiya_aml::DEFAULT_THRESHOLD);
     let screening: Screening = state
         .engines
-        .run(move || screen(&lists, &query, &reviews, threshold))
+        .screen(move || screen(&lists, &query, &reviews, threshold))
         .await?;
     let mut data = AmlData {
         transaction_id: String::new(),
