@@ -334,6 +334,16 @@ pub fn text_crop(img: &RgbImage, line: &OrientedLine) -> RgbImage {
     sample_line(img, line, (1.5, 0.5), TEXT_CROP_H, None)
 }
 
+/// A crop of a name line for the name recogniser ([`crate::name_net`]): 1.1 thicknesses
+/// across (the detector's line is nearly twice as thick as the ink, so the ink fills about
+/// half the crop's rows), half a thickness at each end.
+pub fn name_crop(img: &RgbImage, line: &OrientedLine) -> RgbImage {
+    sample_line(img, line, (NAME_CROP_ACROSS, 0.5), TEXT_CROP_H, None)
+}
+
+/// Thicknesses across a [`name_crop`].
+const NAME_CROP_ACROSS: f32 = 1.1;
+
 /// `p` in the number line's frame, in number lengths: along it (towards its end) and
 /// across it (downwards).
 fn in_frame(number: &OrientedLine, p: [f32; 2]) -> (f32, f32) {

@@ -388,8 +388,11 @@ pub fn read_front_lines(
     };
     let holder = number.number.valid().map(|n| n.gender);
     let name = |line: Option<crate::detect::OrientedLine>, gender| -> anyhow::Result<String> {
-        Ok(match crop(line) {
-            Some(grey) => crate::name_net::read_name(&reader.names, &grey, gender)?,
+        Ok(match line {
+            Some(l) => {
+                let grey = DynamicImage::ImageRgb8(crate::anchor::name_crop(img, &l)).to_luma8();
+                crate::name_net::read_name(&reader.names, &grey, gender)?
+            }
             None => String::new(),
         })
     };

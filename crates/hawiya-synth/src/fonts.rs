@@ -26,6 +26,8 @@ pub enum FontId {
     ScheherazadeBold,
     /// KacstBook.
     KacstBook,
+    /// KacstQurn (a bold, tall Naskh).
+    KacstQurn,
     /// OCR-B (ICAO MRZ font).
     OcrB,
     /// DejaVu Sans.
@@ -35,7 +37,7 @@ pub enum FontId {
 }
 
 /// Every font, in load order.
-pub const ALL_FONTS: [FontId; 11] = [
+pub const ALL_FONTS: [FontId; 12] = [
     FontId::NaskhBold,
     FontId::Naskh,
     FontId::SansArabicBold,
@@ -44,6 +46,7 @@ pub const ALL_FONTS: [FontId; 11] = [
     FontId::Amiri,
     FontId::ScheherazadeBold,
     FontId::KacstBook,
+    FontId::KacstQurn,
     FontId::OcrB,
     FontId::DejaVuSans,
     FontId::DejaVuSansBold,
@@ -94,6 +97,7 @@ impl FontId {
                 "/usr/share/fonts/truetype/scheherazade/ScheherazadeNew-Bold.ttf",
             ],
             FontId::KacstBook => &["/usr/share/fonts/truetype/kacst/KacstBook.ttf"],
+            FontId::KacstQurn => &["/usr/share/fonts/truetype/kacst/KacstQurn.ttf"],
             FontId::OcrB => &[
                 "/usr/share/fonts/opentype/ocr-b/OCRB.otf",
                 "/usr/share/fonts/truetype/ocr-b/OCRB.otf",
@@ -111,7 +115,7 @@ impl FontId {
             }
             FontId::AmiriBold | FontId::Amiri => "fonts-hosny-amiri",
             FontId::ScheherazadeBold => "fonts-sil-scheherazade",
-            FontId::KacstBook => "fonts-kacst",
+            FontId::KacstBook | FontId::KacstQurn => "fonts-kacst",
             FontId::OcrB => "fonts-ocr-b",
             FontId::DejaVuSans | FontId::DejaVuSansBold => "fonts-dejavu-core",
         }
@@ -128,6 +132,7 @@ impl FontId {
             FontId::Amiri => "Amiri-Regular",
             FontId::ScheherazadeBold => "Scheherazade-Bold",
             FontId::KacstBook => "KacstBook",
+            FontId::KacstQurn => "KacstQurn",
             FontId::OcrB => "OCR-B",
             FontId::DejaVuSans => "DejaVuSans",
             FontId::DejaVuSansBold => "DejaVuSans-Bold",

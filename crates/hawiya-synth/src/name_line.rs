@@ -1,19 +1,19 @@
 //! Name lines of the ID front as phones photograph them, cut as the front reader cuts a
-//! detected text line (`hawiya_ocr::anchor::text_crop`), for the name recogniser.
+//! detected name line (`hawiya_ocr::anchor::name_crop`), for the name recogniser.
 //!
 //! A line is a given name (sometimes two, as compound given names print), the rest of a
 //! name (three or four names), or made-up words of random letters (so the recogniser
 //! learns letters, not a list of names). Egyptian cards often print a final `ي` as `ى` and
 //! drop the hamza of `أ`/`إ`; both spellings are drawn. The ink is a bold Arabic face, the
-//! neighbouring line above or below sometimes shows at the crop's edge, and the photo
-//! effects are the number line's ([`Generator::photograph`]).
+//! card's neighbouring lines show at the crop's edges, and the photo effects are the
+//! number line's ([`Generator::photograph`]).
 
 use tiny_skia::Pixmap;
 
 use crate::data;
 use crate::fonts::FontId;
 use crate::lines::LineSample;
-use crate::number_line::Cut;
+use crate::number_line::{squash, Cut};
 use crate::rng::Rng;
 use crate::text::{shape, Align, TextStyle};
 use crate::Generator;
@@ -22,7 +22,8 @@ use crate::Generator;
 pub const NAME_LETTERS: &str = "ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ";
 
 /// Bold and regular Arabic faces near the card's name print.
-const NAME_FONTS: [FontId; 7] = [
+const NAME_FONTS: [FontId; 8] = [
+    FontId::KacstQurn,
     FontId::NaskhBold,
     FontId::SansArabicBold,
     FontId::AmiriBold,
@@ -35,15 +36,17 @@ const NAME_FONTS: [FontId; 7] = [
 /// Em size the line is drawn at before it is shrunk to phone-photo size.
 const SIZE: f32 = 48.0;
 
-/// A name line's cut: the detector's line is about as thick as the text's ink (dots and
-/// descenders included) and the reader takes 1.5 thicknesses across and half a thickness
+/// A name line's cut, as the reader's name crops (`hawiya_ocr::anchor::name_crop`) of the
+/// dev set's tuning part measure: the ink (dots and descenders included) fills 40–85 % of
+/// the crop's height (56 % in the median), with up to one and a half ink heights of room
 /// at each end; the ink 8–24 px tall in the photo, mostly under 15 (the labelled name
-/// boxes of the dev set's tuning part are about as tall as the number's).
+/// boxes are about as tall as the number's); the print dark (median grey 50 of 255).
 const NAME_CUT: Cut = Cut {
-    half: (0.6, 0.95),
-    ends: (0.15, 0.8),
+    half: (0.6, 1.3),
+    ends: (0.3, 1.5),
     small: (8.0, 15.0),
     large: (15.0, 24.0),
+    ink: (0.0, 55.0),
 };
 
 /// Every name of the vocabularies written in [`NAME_LETTERS`] only: (given names, family
@@ -159,11 +162,13 @@ impl Generator {
             Align::Left(pad - line.ink[0]),
             baseline,
         );
-        // The neighbouring line of the card, above or below, sometimes reaching into the
-        // crop.
-        if r.chance(0.5) {
+        // The card's neighbouring lines, below and above, reaching into the crop.
+        for (chance, below) in [(0.5, 1.0), (0.25, -1.0)] {
+            if !r.chance(chance) {
+                continue;
+            }
             let other = shape(&self.fonts, &style, &line_text(&mut r, &given, &family));
-            let step = text_h * r.range_f32(1.0, 1.5) * if r.chance(0.5) { 1.0 } else { -1.0 };
+            let step = text_h * r.range_f32(1.2, 1.9) * below;
             let right = pad + ink_w + text_h * r.range_f32(-0.3, 0.3);
             other.draw(
                 &self.fonts,
@@ -172,7 +177,14 @@ impl Generator {
                 baseline + step,
             );
         }
-        let ink_box = [pad, pad, pad + ink_w, pad + text_h];
+        let mut ink_box = [pad, pad, pad + ink_w, pad + text_h];
+        // The card's print is tall and narrow: half the lines squashed across.
+        if r.chance(0.5) {
+            let condense = r.range_f32(0.65, 0.95);
+            layer = squash(&layer, condense);
+            ink_box[0] *= condense;
+            ink_box[2] *= condense;
+        }
         let image = self.photograph(&mut r, &layer, ink_box, text_h, &NAME_CUT);
         LineSample { image, text }
     }

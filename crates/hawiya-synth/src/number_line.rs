@@ -32,12 +32,13 @@ const SIZE: f32 = 48.0;
 
 /// How a photographed line is cut and shrunk, in text heights: half the crop's height,
 /// the room at each end, and the text's height in the phone photo (pixels; 70 % of lines
-/// from `small`, the rest from `large`).
+/// from `small`, the rest from `large`); `ink` is the range of the print's grey level.
 pub(crate) struct Cut {
     pub(crate) half: (f32, f32),
     pub(crate) ends: (f32, f32),
     pub(crate) small: (f32, f32),
     pub(crate) large: (f32, f32),
+    pub(crate) ink: (f32, f32),
 }
 
 /// The number line: about three digit heights across (the detector's line is thicker than
@@ -48,6 +49,7 @@ const NUMBER_CUT: Cut = Cut {
     ends: (0.05, 0.9),
     small: (6.0, 16.0),
     large: (16.0, 30.0),
+    ink: (5.0, 100.0),
 };
 
 /// A 14-digit number shaped like a real one: century, birth date, governorate, sequence,
@@ -224,20 +226,7 @@ impl Generator {
         }
         let mut ink_box = [pad, baseline - digit_h, x - gap, baseline];
         if condense < 1.0 {
-            let mut narrow = Pixmap::new(
-                ((layer.width() as f32 * condense).ceil() as u32).max(1),
-                layer.height(),
-            )
-            .expect("non-empty layer");
-            narrow.draw_pixmap(
-                0,
-                0,
-                layer.as_ref(),
-                &PixmapPaint::default(),
-                Transform::from_scale(condense, 1.0),
-                None,
-            );
-            layer = narrow;
+            layer = squash(&layer, condense);
             ink_box[0] *= condense;
             ink_box[2] *= condense;
         }
@@ -288,7 +277,7 @@ impl Generator {
         let masks = self.id_masks();
         let mask = &masks[r.range_u32(0, masks.len() as u32 - 1) as usize];
         let mut img = background(r, w, h, text_h, mask);
-        let shade = r.range_f32(5.0, 100.0);
+        let shade = r.range_f32(cut.ink.0, cut.ink.1);
         let ink = [shade + r.range_f32(0.0, 25.0), shade, shade];
         for (p, s) in img.pixels_mut().zip(slanted.pixels()) {
             let a = f32::from(s.alpha()) / 255.0;
@@ -371,6 +360,24 @@ impl Generator {
         ))
         .to_luma8()
     }
+}
+
+/// `layer` squashed across its lines to `condense` (< 1) of its width.
+pub(crate) fn squash(layer: &Pixmap, condense: f32) -> Pixmap {
+    let mut narrow = Pixmap::new(
+        ((layer.width() as f32 * condense).ceil() as u32).max(1),
+        layer.height(),
+    )
+    .expect("non-empty layer");
+    narrow.draw_pixmap(
+        0,
+        0,
+        layer.as_ref(),
+        &PixmapPaint::default(),
+        Transform::from_scale(condense, 1.0),
+        None,
+    );
+    narrow
 }
 
 #[cfg(test)]

@@ -58,18 +58,20 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
             }
             let crop =
                 image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::text_crop(&img, &l)).to_luma8();
+            let name_crop =
+                image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::name_crop(&img, &l)).to_luma8();
             read = hawiya_ocr::names::mend(
                 &hawiya_ocr::id_front::clean_name(&reader.tesseract.read_line(&crop)?),
                 None,
             );
             net_read = hawiya_ocr::names::mend(
-                &hawiya_ocr::name_net::read_name(&reader.names, &crop, None)?,
+                &hawiya_ocr::name_net::read_name(&reader.names, &name_crop, None)?,
                 None,
             );
             if let Some(d) = &dump {
-                crop.save(d.join(format!("{}-label.png", t.file)))?;
+                name_crop.save(d.join(format!("{}-label.png", t.file)))?;
                 if let Some(c) = chosen {
-                    image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::text_crop(&img, &c))
+                    image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::name_crop(&img, &c))
                         .to_luma8()
                         .save(d.join(format!("{}-chosen.png", t.file)))?;
                 }

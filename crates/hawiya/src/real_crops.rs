@@ -114,7 +114,7 @@ pub fn number_crops(
 /// `copies` crops of the name lines of each photo of `part` under `dir/id-front` whose
 /// number is transcribed: the first-name line (labelled `name`) and the rest of the name
 /// (`family name`), each on the detected line over its label that runs along the number
-/// line, cut as the front reader cuts a text line ([`hawiya_ocr::anchor::text_crop`]);
+/// line, cut as the front reader cuts a name line ([`hawiya_ocr::anchor::name_crop`]);
 /// the first copy as detected, the others jittered. Only names written in `alphabet`.
 pub fn name_crops(
     dir: &Path,
@@ -168,7 +168,7 @@ pub fn name_crops(
                     jitter(&line, &mut r)
                 };
                 out.push(RealCrop {
-                    image: image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::text_crop(&img, &l))
+                    image: image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::name_crop(&img, &l))
                         .to_luma8(),
                     text: text.to_string(),
                 });
