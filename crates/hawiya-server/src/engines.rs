@@ -246,7 +246,7 @@ impl Engines {
         self.screening.run(work).await
     }
 
-    /// Runs blocking work (decoding, inference, screening) once a slot is free, off the async
+    /// Runs blocking work (decoding, inference) once an inference slot is free, off the async
     /// threads. Work not yet started when the client goes away never starts; work under way
     /// keeps its slot until it ends (see [`Engines::run_cancellable`] for work that can stop).
     pub async fn run<R: Send + 'static>(
