@@ -336,9 +336,16 @@ pub fn text_crop(img: &RgbImage, line: &OrientedLine) -> RgbImage {
 
 /// A crop of a name line for the name recogniser ([`crate::name_net`]): 1.1 thicknesses
 /// across (the detector's line is nearly twice as thick as the ink, so the ink fills about
-/// half the crop's rows), half a thickness at each end.
-pub fn name_crop(img: &RgbImage, line: &OrientedLine) -> RgbImage {
-    sample_line(img, line, (NAME_CROP_ACROSS, 0.5), TEXT_CROP_H, None)
+/// half the crop's rows), half a thickness at each end; grey, as the recogniser reads it.
+pub fn name_crop(img: &RgbImage, line: &OrientedLine) -> GrayImage {
+    DynamicImage::ImageRgb8(sample_line(
+        img,
+        line,
+        (NAME_CROP_ACROSS, 0.5),
+        TEXT_CROP_H,
+        None,
+    ))
+    .to_luma8()
 }
 
 /// Thicknesses across a [`name_crop`].

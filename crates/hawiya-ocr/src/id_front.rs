@@ -389,10 +389,11 @@ pub fn read_front_lines(
     let holder = number.number.valid().map(|n| n.gender);
     let name = |line: Option<crate::detect::OrientedLine>, gender| -> anyhow::Result<String> {
         Ok(match line {
-            Some(l) => {
-                let grey = DynamicImage::ImageRgb8(crate::anchor::name_crop(img, &l)).to_luma8();
-                crate::name_net::read_name(&reader.names, &grey, gender)?
-            }
+            Some(l) => crate::name_net::read_name(
+                &reader.names,
+                &crate::anchor::name_crop(img, &l),
+                gender,
+            )?,
             None => String::new(),
         })
     };

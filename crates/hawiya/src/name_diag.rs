@@ -58,8 +58,7 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
             }
             let crop =
                 image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::text_crop(&img, &l)).to_luma8();
-            let name_crop =
-                image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::name_crop(&img, &l)).to_luma8();
+            let name_crop = hawiya_ocr::anchor::name_crop(&img, &l);
             read = hawiya_ocr::names::mend(
                 &hawiya_ocr::id_front::clean_name(&reader.tesseract.read_line(&crop)?),
                 None,
@@ -71,8 +70,7 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
             if let Some(d) = &dump {
                 name_crop.save(d.join(format!("{}-label.png", t.file)))?;
                 if let Some(c) = chosen {
-                    image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::name_crop(&img, &c))
-                        .to_luma8()
+                    hawiya_ocr::anchor::name_crop(&img, &c)
                         .save(d.join(format!("{}-chosen.png", t.file)))?;
                 }
             }

@@ -168,8 +168,7 @@ pub fn name_crops(
                     jitter(&line, &mut r)
                 };
                 out.push(RealCrop {
-                    image: image::DynamicImage::ImageRgb8(hawiya_ocr::anchor::name_crop(&img, &l))
-                        .to_luma8(),
+                    image: hawiya_ocr::anchor::name_crop(&img, &l),
                     text: text.to_string(),
                 });
             }
