@@ -42,7 +42,7 @@ pub const WEIGHTS: &[u8] = include_bytes!("../models/digits-v5.safetensors");
 pub const WEIGHTS_SHA256: &str = "2944dc6768c763f2edef67b5532b5fd52020f601195ee58db9d42ba1af11ba99";
 /// The shipped weights for the card's 14-digit number line, trained on lines drawn as real
 /// cards print them (`hawiya_synth`'s card number lines) and real number crops.
-pub const NUMBER_WEIGHTS: &[u8] = include_bytes!("../models/digits-v8.safetensors");
+pub const NUMBER_WEIGHTS: &[u8] = include_bytes!("../models/digits-v9.safetensors");
 /// sha256 of [`NUMBER_WEIGHTS`] (also in `MODELS.md`).
 pub const NUMBER_WEIGHTS_SHA256: &str =
     "f8bdb432803c37128b379dd94b2960a6b63ec9ca87c7709e3159f9cd0440c13c";

@@ -63,6 +63,7 @@ pub fn apply(
             "perspective".to_string(),
         ),
         Degradation::Glare => (glare(img, geo, rng), "glare".to_string()),
+        Degradation::Photocopy => (photocopy(img, rng), "photocopy".to_string()),
         Degradation::Rotate => {
             let k = rng.range_u32(1, 3);
             let (w, h) = img.dimensions();
@@ -151,6 +152,65 @@ pub fn gaussian_blur(img: &RgbImage, sigma: f32) -> RgbImage {
         }
     }
     out
+}
+
+/// `img` as a grey photocopy, pixel for pixel: grain added to the grey, then the copier's
+/// steep levels set between the image's ink and paper (its 5th and 90th grey percentiles:
+/// light print and the picture behind it go to paper, the rest to toner, the grain
+/// dithering what lies between), toner specks on the paper and white dropouts in the
+/// toner, one pixel across. Callers scale the image first to put the grain at the scale
+/// they want.
+pub fn photocopy(mut img: RgbImage, rng: &mut Rng) -> RgbImage {
+    let luma =
+        |p: &Rgb<u8>| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
+    let mut greys: Vec<f32> = img.pixels().map(luma).collect();
+    greys.sort_by(f32::total_cmp);
+    let at = |q: f32| {
+        greys
+            .get((q * (greys.len() - 1) as f32) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let (ink, light) = (at(0.05), at(0.9).max(at(0.05) + 1.0));
+    let paper = rng.range_f32(200.0, 245.0);
+    let toner = rng.range_f32(15.0, 70.0);
+    let lo = ink + (light - ink) * rng.range_f32(0.2, 0.5);
+    let hi = ink + (light - ink) * rng.range_f32(0.65, 1.0);
+    let grain = rng.range_f32(4.0, 14.0);
+    let specks = rng.range_f32(0.002, 0.02);
+    let dropouts = rng.range_f32(0.0, 0.015);
+    for p in img.pixels_mut() {
+        let grey = luma(p);
+        let t = ((grey + rng.normal() * grain - lo) / (hi - lo)).clamp(0.0, 1.0);
+        let mut v = toner + (paper - toner) * t;
+        if t > 0.5 && rng.chance(specks) {
+            v = toner + rng.range_f32(0.0, 60.0);
+        } else if t < 0.5 && rng.chance(dropouts) {
+            v = paper;
+        }
+        *p = Rgb([v.round() as u8; 3]);
+    }
+    img
+}
+
+/// A generated text line (grey, any height) as a photocopy scanned small: the line shrunk
+/// to 16-36 rows (where the copier's grain and specks are a pixel across), photocopied
+/// ([`photocopy`]), sometimes JPEG'd, and scaled back to its height.
+pub fn photocopied_line(line: &image::GrayImage, rng: &mut Rng) -> image::GrayImage {
+    let (w, h) = line.dimensions();
+    let s = (rng.range_f32(16.0, 36.0) / h as f32).min(1.0);
+    let small = imageops::resize(
+        &image::DynamicImage::ImageLuma8(line.clone()).to_rgb8(),
+        ((w as f32 * s) as u32).max(4),
+        ((h as f32 * s) as u32).max(4),
+        imageops::FilterType::Triangle,
+    );
+    let mut copy = photocopy(small, rng);
+    if rng.chance(0.5) {
+        copy = jpeg(&copy, rng.range_u32(30, 90) as u8);
+    }
+    let copy = image::DynamicImage::ImageRgb8(copy).to_luma8();
+    imageops::resize(&copy, w, h, imageops::FilterType::Triangle)
 }
 
 pub(crate) fn noise(mut img: RgbImage, sigma: f32, rng: &mut Rng) -> RgbImage {
@@ -378,4 +438,41 @@ fn glare(mut img: RgbImage, geo: &Geometry, rng: &mut Rng) -> RgbImage {
         }
     }
     img
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dark text on a coloured background.
+    fn card_line() -> RgbImage {
+        RgbImage::from_fn(120, 48, |x, y| {
+            if (16..32).contains(&y) && x % 12 < 6 {
+                Rgb([20, 20, 30])
+            } else {
+                Rgb([230, 170, 110])
+            }
+        })
+    }
+
+    #[test]
+    fn a_photocopy_is_grey_keeps_ink_darker_than_paper_and_repeats_by_seed() {
+        let copy = photocopy(card_line(), &mut Rng::stream(7, 0, "t"));
+        assert!(copy.pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
+        let mean = |xs: &mut dyn Iterator<Item = u8>| {
+            let v: Vec<f32> = xs.map(f32::from).collect();
+            v.iter().sum::<f32>() / v.len() as f32
+        };
+        let ink = mean(&mut (16..32).map(|y| copy.get_pixel(2, y)[0]));
+        let paper = mean(&mut (0..12).map(|y| copy.get_pixel(9, y)[0]));
+        assert!(paper - ink > 100.0, "ink {ink}, paper {paper}");
+        assert_eq!(copy, photocopy(card_line(), &mut Rng::stream(7, 0, "t")));
+    }
+
+    #[test]
+    fn a_photocopied_line_keeps_its_size() {
+        let line = image::DynamicImage::ImageRgb8(card_line()).to_luma8();
+        let copy = photocopied_line(&line, &mut Rng::stream(3, 1, "t"));
+        assert_eq!(copy.dimensions(), line.dimensions());
+    }
 }

@@ -24,6 +24,7 @@ use tiny_skia::Pixmap;
 
 mod data;
 mod degrade;
+pub use degrade::photocopied_line;
 mod draw;
 pub mod fonts;
 pub mod frames;
@@ -124,7 +125,7 @@ impl FromStr for DocType {
 
 /// A named, seedable degradation. Whatever order they are given in, degradations are
 /// applied in the physical order of [`Degradation::ALL`]: scene (perspective, glare,
-/// colour cast), camera (blur, low resolution, noise), orientation, compression.
+/// colour cast), a photocopy, camera (blur, low resolution, noise), orientation, compression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Degradation {
     /// The card photographed on a table: projective warp, background, drop shadow and
@@ -134,6 +135,9 @@ pub enum Degradation {
     Glare,
     /// Per-channel gain, offset and gamma.
     ColorCast,
+    /// A grey photocopy of the card: the copier's steep levels (the picture behind the text
+    /// washed out to grainy paper), toner speckle and dropouts.
+    Photocopy,
     /// Gaussian blur (sigma 0.8–2.2 px).
     Blur,
     /// Downscaling to 30–60 % (the image gets smaller).
@@ -148,10 +152,11 @@ pub enum Degradation {
 
 impl Degradation {
     /// Every degradation, in application order.
-    pub const ALL: [Degradation; 8] = [
+    pub const ALL: [Degradation; 9] = [
         Degradation::Perspective,
         Degradation::Glare,
         Degradation::ColorCast,
+        Degradation::Photocopy,
         Degradation::Blur,
         Degradation::LowRes,
         Degradation::Noise,
@@ -170,6 +175,7 @@ impl Degradation {
             Degradation::Glare => "glare",
             Degradation::Rotate => "rotate",
             Degradation::ColorCast => "colorcast",
+            Degradation::Photocopy => "photocopy",
         }
     }
 }

@@ -23,7 +23,7 @@ pub fn run(dir: &Path, config: &hawiya_server::Config) -> anyhow::Result<()> {
     let (mut photos, mut numbered, mut located, mut on_label) = (0, 0, 0, 0);
     let (mut by_tesseract, mut by_net) = (0, 0);
     for t in crate::real_eval::read_truth(&front)? {
-        let part = crate::real_eval::Part::of(&t.group).name();
+        let part = t.part.name();
         if t.first_name.is_empty() || !part.starts_with(&only) {
             continue;
         }

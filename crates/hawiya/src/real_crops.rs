@@ -50,7 +50,7 @@ pub fn number_crops(
     let mut out = Vec::new();
     let (mut photos, mut matched) = (0, 0);
     for (index, t) in crate::real_eval::read_truth(&front)?.iter().enumerate() {
-        if t.nid.is_empty() || crate::real_eval::Part::of(&t.group) != part {
+        if t.nid.is_empty() || t.part != part {
             continue;
         }
         let Some((centre, length)) = number_polygon(&front.join("labels"), &t.file) else {
@@ -132,7 +132,7 @@ pub fn name_crops(
     let mut out = Vec::new();
     let (mut lines_wanted, mut matched) = (0, 0);
     for (index, t) in crate::real_eval::read_truth(&front)?.iter().enumerate() {
-        if t.nid.is_empty() || crate::real_eval::Part::of(&t.group) != part {
+        if t.nid.is_empty() || t.part != part {
             continue;
         }
         let wanted: Vec<(&str, &str)> = [("name", &t.first_name), ("family name", &t.rest_of_name)]

@@ -12,7 +12,8 @@ use std::time::Instant;
 pub struct SynthArgs {
     /// Document type: id-front, id-back, passport, car-license-front, car-license-back,
     /// driving-license, plate; or a recogniser's training line: number-line, name-line
-    /// (`--degrade`, `--faces` and `--present` do not apply to lines).
+    /// (`--faces` and `--present` do not apply to lines, and of `--degrade` only
+    /// `photocopy`, as `hawiya train digits --photocopies` draws it).
     pub doc_type: String,
     /// How many documents.
     #[arg(long, default_value_t = 20)]
@@ -24,7 +25,7 @@ pub struct SynthArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Comma-separated degradations: blur, noise, jpeg, lowres, perspective, glare, rotate,
-    /// colorcast.
+    /// colorcast, photocopy.
     #[arg(long, default_value = "")]
     pub degrade: String,
     /// Face photos for the photo area.
@@ -88,10 +89,19 @@ fn line_kind(name: &str) -> Option<LineDraw> {
 
 /// Writes `args.count` lines as `NNNN.png` + `NNNN.json` (`{"text": ...}`).
 fn synth_lines(args: &SynthArgs, draw: LineDraw) -> anyhow::Result<()> {
+    let photocopy = match parse_degradations(&args.degrade)?.as_slice() {
+        [] => false,
+        [Degradation::Photocopy] => true,
+        _ => anyhow::bail!("lines take no --degrade but photocopy"),
+    };
     let generator = hawiya_synth::Generator::new(None)?;
     std::fs::create_dir_all(&args.out)?;
     for index in 0..args.count {
-        let line = draw(&generator, args.seed, index);
+        let mut line = draw(&generator, args.seed, index);
+        if photocopy {
+            let mut r = hawiya_synth::rng::Rng::stream(args.seed, index, "photocopy");
+            line.image = hawiya_synth::photocopied_line(&line.image, &mut r);
+        }
         let stem = args.out.join(format!("{index:04}"));
         line.image.save(stem.with_extension("png"))?;
         let truth = serde_json::json!({ "text": line.text });

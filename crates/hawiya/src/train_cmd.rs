@@ -68,6 +68,10 @@ pub struct TrainDigitsArgs {
     /// (`Generator::card_number_line`). 0 (the default) draws none.
     #[arg(long, default_value_t = 0)]
     pub card_numbers: u32,
+    /// Percentage of the digit and card number lines drawn as a grey photocopy scanned
+    /// small (`hawiya_synth::photocopied_line`). 0 (the default) draws none.
+    #[arg(long, default_value_t = 0)]
+    pub photocopies: u32,
     /// Before training and after each epoch, score the recogniser on the number lines of
     /// the real photos under this folder (laid out as `shared/data/real-dev`), tuning and
     /// held-back parts apart. Scoring only: nothing of them is trained on. With
@@ -189,6 +193,8 @@ struct Mix {
     words: u32,
     /// Card number lines (`--card-numbers`).
     card_numbers: u32,
+    /// Digit and card number lines photocopied (`--photocopies`).
+    photocopies: u32,
 }
 
 /// Draws `count` lines of `seed` on all cores, mixed as `mix` says (the rest digit lines),
@@ -203,7 +209,13 @@ fn lines(seed: u64, count: u32, mix: Mix, cuts: ReaderCuts) -> anyhow::Result<Ve
         } else {
             g.digit_line(seed, i)
         };
-        let image = as_reader_cuts(&sample, word, cuts, seed, i);
+        let mut image = as_reader_cuts(&sample, word, cuts, seed, i);
+        if !word && mix.photocopies > 0 {
+            let mut r = Rng::stream(seed, i, "photocopy");
+            if r.chance(mix.photocopies as f32 / 100.0) {
+                image = hawiya_synth::photocopied_line(&image, &mut r);
+            }
+        }
         line(&image, sample.text, word, &digits::DIGIT_ARCH)
     })
 }
@@ -397,6 +409,7 @@ pub fn train_digits(args: &TrainDigitsArgs, config: &hawiya_server::Config) -> a
     let mix = Mix {
         words: args.words,
         card_numbers: args.card_numbers,
+        photocopies: args.photocopies,
     };
     let mut train = lines(args.seed, args.samples, mix, cuts)?;
     if let Some(dir) = &args.real {
