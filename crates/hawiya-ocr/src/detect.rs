@@ -40,7 +40,8 @@ impl TextBox {
     }
 }
 
-/// The DB text-line detector.
+/// The DB text-line detector (its one call is most of a front's reading time: it gets a
+/// wide session, [`Runtime::pool_with_wide`]).
 pub struct LineDetector {
     pool: SessionPool,
 }
@@ -50,7 +51,7 @@ impl LineDetector {
     pub fn load(runtime: &Runtime, models_dir: &Path) -> anyhow::Result<LineDetector> {
         let path = models_dir.join(hawiya_infer::manifest::PPOCR_DET);
         Ok(LineDetector {
-            pool: runtime.pool(&path)?,
+            pool: runtime.pool_with_wide(&path)?,
         })
     }
 

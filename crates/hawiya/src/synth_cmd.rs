@@ -213,10 +213,11 @@ impl Reader for IdBackReader {
 }
 
 /// The in-process reader of a document type, if one is built.
-/// The national ID front reader as the server runs it, on one inference slot.
+/// The national ID front reader as the server runs it, with the server's inference slots
+/// (one request at a time here: an idle server's latency).
 pub fn id_front_reader(config: &hawiya_server::Config) -> anyhow::Result<Box<dyn Reader>> {
     let models = config.models_dir();
-    let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
+    let runtime = hawiya_infer::runtime::Runtime::load(&models, config.inference_slots)?;
     let face = hawiya_face::engine::FaceEngine::load(&runtime, &models, None)?;
     Ok(Box::new(IdFrontReader {
         face,
@@ -232,7 +233,7 @@ fn reader_for(
     Ok(match doc {
         DocType::IdFront => Some(id_front_reader(config)?),
         DocType::IdBack => {
-            let runtime = hawiya_infer::runtime::Runtime::load(&models, Some(1))?;
+            let runtime = hawiya_infer::runtime::Runtime::load(&models, config.inference_slots)?;
             Some(Box::new(IdBackReader {
                 ocr: hawiya_ocr::IdReader::load(1, &runtime, &models)?,
             }))
