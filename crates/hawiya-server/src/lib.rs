@@ -13,6 +13,7 @@ pub mod envelope;
 pub mod login_limit;
 pub mod openapi;
 pub mod ops;
+pub mod paths;
 pub mod routes;
 pub mod transactions;
 
@@ -295,13 +296,17 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
     });
     let store = state.store.clone();
     let grace = std::time::Duration::from_secs(state.config.shutdown_grace_secs);
-    let app = router(state);
+    // Paths are matched regardless of case (`paths`): rewritten before the router sees them.
+    use tower::Layer;
+    let app = axum::middleware::map_request(paths::canonical_request).layer(router(state));
     use std::future::IntoFuture;
     let signalled = Arc::new(tokio::sync::Notify::new());
     let notify = signalled.clone();
     let server = axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            std::net::SocketAddr,
+        >(app),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;

@@ -99,6 +99,19 @@ fn login_success_and_each_failure() {
     login(&[], "admin", &a.admin_password).assert_error(400, 6103);
     // Oversized values are refused before any lookup (and never reach the audit log).
     login(&[("TenancyName", &a.name)], &"u".repeat(300), "x").assert_error(400, 6102);
+    // Paths are matched regardless of case, as the ASP.NET backend matches them.
+    s.post(
+        "/api/Credentials/Login",
+        &[("TenancyName", &a.name)],
+        &json!({"userNameOrEmailAddress": "admin", "password": a.admin_password}),
+    )
+    .ok_data();
+    s.post(
+        "/API/CREDENTIALS/LOGIN",
+        &[("TenancyName", &a.name)],
+        &json!({}),
+    )
+    .assert_error(400, 6103);
     // The tenancy may also come in the body.
     s.post(
         "/api/credentials/Login",
@@ -186,6 +199,15 @@ fn bearer_tokens_guard_admin_endpoints() {
         &[("ApiKey", &a.api_key), ("Authorization", &token_a)],
     );
     assert_eq!(got.ok_data()["transaction"]["id"], id.as_str());
+    // Spelt in another case, with its query: the same route, the same answer.
+    let other_case = format!("/api/transactions/gettransactionbyid?id={id}");
+    let again = s.get(
+        &other_case,
+        &[("ApiKey", &a.api_key), ("Authorization", &token_a)],
+    );
+    assert_eq!(again.ok_data()["transaction"]["id"], id.as_str());
+    s.get("/api/transactions/nosuchthing", &[("ApiKey", &a.api_key)])
+        .assert_error(404, 6404);
     assert_eq!(
         got.ok_data()["transactionItems"]["steps"]
             .as_array()
