@@ -1,6 +1,8 @@
-//! Paths matched regardless of case, as the ASP.NET backend that Vlens clients were written
-//! against matches them (older Vlens docs spell `/api/Credentials/Login`): a request whose
-//! path is a documented route's but for the case of its letters is routed as that route.
+//! Paths and query keys matched regardless of case, as the ASP.NET backend that Vlens
+//! clients were written against matches them (older Vlens docs spell
+//! `/api/Credentials/Login`): a request whose path is a documented route's but for the case
+//! of its letters is routed as that route, and query keys reach the handlers lower-cased
+//! (their query structs name them so).
 
 use std::sync::OnceLock;
 
@@ -55,10 +57,37 @@ pub fn canonical(path: &str) -> Option<String> {
     )
 }
 
-/// The request with its path spelt as its route spells it ([`canonical`]), the query kept.
+/// `query` with every key lower-cased (ASCII; values untouched), or `None` when none has
+/// an upper-case letter.
+pub fn lower_keys(query: &str) -> Option<String> {
+    let key_of = |pair: &str| pair.split('=').next().unwrap_or("").to_string();
+    if !query
+        .split('&')
+        .any(|pair| key_of(pair).bytes().any(|b| b.is_ascii_uppercase()))
+    {
+        return None;
+    }
+    Some(
+        query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, value)) => format!("{}={value}", key.to_ascii_lowercase()),
+                None => pair.to_ascii_lowercase(),
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+    )
+}
+
+/// The request with its path spelt as its route spells it ([`canonical`]) and its query
+/// keys lower-cased ([`lower_keys`]).
 pub async fn canonical_request(mut request: axum::extract::Request) -> axum::extract::Request {
-    if let Some(path) = canonical(request.uri().path()) {
-        let path_and_query = match request.uri().query() {
+    let uri = request.uri();
+    let path = canonical(uri.path());
+    let query = uri.query().and_then(lower_keys);
+    if path.is_some() || query.is_some() {
+        let path = path.unwrap_or_else(|| uri.path().to_string());
+        let path_and_query = match query.as_deref().or(uri.query()) {
             Some(query) => format!("{path}?{query}"),
             None => path,
         };
@@ -92,6 +121,16 @@ mod tests {
             canonical("/V1/App/Transactions/AbC-1/Steps").as_deref(),
             Some("/v1/app/transactions/AbC-1/steps")
         );
+    }
+
+    #[test]
+    fn query_keys_are_lower_cased_and_values_kept() {
+        assert_eq!(
+            lower_keys("filterText=Ab&SkipCount=2&flag").as_deref(),
+            Some("filtertext=Ab&skipcount=2&flag")
+        );
+        assert_eq!(lower_keys("id=ABC&limit=3"), None);
+        assert_eq!(lower_keys(""), None);
     }
 
     #[test]

@@ -50,6 +50,19 @@ fn steps_create_and_reuse_transactions() {
         s.get("/v1/app/transactions?filterText=zzz", &key).ok_data()["totalCount"],
         0
     );
+    // Query keys and paths in any case, as ASP.NET reads them.
+    assert_eq!(
+        s.get(
+            "/V1/App/Transactions?FILTERTEXT=order&maxresultcount=5",
+            &key
+        )
+        .ok_data()["totalCount"],
+        1
+    );
+    assert_eq!(
+        s.get("/v1/app/transactions?FilterText=zzz", &key).ok_data()["totalCount"],
+        0
+    );
     s.get("/v1/app/transactions?maxResultCount=5000", &key)
         .assert_error(400, 6102);
     s.get("/v1/app/transactions?skipCount=abc", &key)

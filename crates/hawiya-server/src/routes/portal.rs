@@ -122,13 +122,19 @@ pub struct StepCreated {
     pub creation_time: String,
 }
 
-/// Query of the transaction list.
+/// Query of the transaction list (`filterText`, `skipCount`, `maxResultCount`; keys arrive
+/// lower-cased, [`crate::paths::canonical_request`]).
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    #[serde(default, deserialize_with = "crate::body::text::<_, 256>")]
+    #[serde(
+        rename = "filtertext",
+        default,
+        deserialize_with = "crate::body::text::<_, 256>"
+    )]
     filter_text: Option<String>,
+    #[serde(rename = "skipcount")]
     skip_count: Option<i64>,
+    #[serde(rename = "maxresultcount")]
     max_result_count: Option<i64>,
 }
 
