@@ -501,14 +501,119 @@ pub fn find_number(
             read,
         })
         .collect();
-    Ok(read
+    let Some(best) = read
         .into_iter()
-        .max_by(|a, b| a.score().total_cmp(&b.score())))
+        .max_by(|a, b| a.score().total_cmp(&b.score()))
+    else {
+        return Ok(None);
+    };
+    if best.number.valid().is_some() {
+        return Ok(Some(best));
+    }
+    Ok(Some(recut(img, best, net, today)?))
+}
+
+/// Re-cuts of a number line, as the detector's box varies between photos: thinner and
+/// thicker, shifted across, shorter and longer, turned (fractions of the thickness and
+/// length, degrees).
+const RECUTS: [(f32, f32, f32, f32); 8] = [
+    (0.85, 0.0, 1.0, 0.0),
+    (1.2, 0.0, 1.0, 0.0),
+    (1.0, -0.12, 1.0, 0.0),
+    (1.0, 0.12, 1.0, 0.0),
+    (1.0, 0.0, 0.95, 0.0),
+    (1.0, 0.0, 1.06, 0.0),
+    (1.0, 0.0, 1.0, -1.5),
+    (1.0, 0.0, 1.0, 1.5),
+];
+
+/// `line` cut as [`RECUTS`] says (thickness factor, shift across in thicknesses, length
+/// factor, turn in degrees).
+fn recut_line(
+    line: &OrientedLine,
+    (thick, shift, long, turn): (f32, f32, f32, f32),
+) -> OrientedLine {
+    let [ax, ay] = line.along;
+    let [cx, cy] = line.across();
+    let (s, c) = turn.to_radians().sin_cos();
+    let across = shift * line.thickness;
+    OrientedLine {
+        centre: [line.centre[0] + across * cx, line.centre[1] + across * cy],
+        along: [ax * c - ay * s, ax * s + ay * c],
+        length: line.length * long,
+        thickness: line.thickness * thick,
+        score: line.score,
+    }
+}
+
+/// A number line that read as no valid number, read again in [`RECUTS`]: the valid number
+/// most re-cuts agree on (ties to the surer reading), marked repaired (so it is never
+/// returned as sure); `found` itself when no re-cut reads a valid number.
+fn recut(
+    img: &RgbImage,
+    found: NumberLine,
+    net: &digits::DigitNet,
+    today: NaiveDate,
+) -> anyhow::Result<NumberLine> {
+    let lines: Vec<OrientedLine> = RECUTS.iter().map(|&r| recut_line(&found.line, r)).collect();
+    let crops: Vec<GrayImage> = lines.iter().map(|l| number_crop(img, l)).collect();
+    let reads = digits::read_lines_scored(net, &crops)?;
+    let valid: Vec<NumberLine> = lines
+        .into_iter()
+        .zip(reads)
+        .map(|(line, read)| NumberLine {
+            number: repair_nid(&read, today),
+            line,
+            read,
+        })
+        .filter(|n| n.number.valid().is_some())
+        .collect();
+    let votes = |n: &NumberLine| {
+        valid
+            .iter()
+            .filter(|m| m.number.valid().map(|v| &v.digits) == n.number.valid().map(|v| &v.digits))
+            .count()
+    };
+    let best = valid.iter().max_by(|a, b| {
+        votes(a)
+            .cmp(&votes(b))
+            .then(a.score().total_cmp(&b.score()))
+    });
+    Ok(match best {
+        Some(b) => {
+            let mut b = b.clone();
+            b.number.repaired = true;
+            b
+        }
+        None => found,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recuts_keep_the_line_and_vary_it_as_stated() {
+        let l = OrientedLine {
+            centre: [100.0, 50.0],
+            along: [1.0, 0.0],
+            length: 200.0,
+            thickness: 20.0,
+            score: 0.9,
+        };
+        let same = recut_line(&l, (1.0, 0.0, 1.0, 0.0));
+        assert_eq!(
+            (same.centre, same.along, same.length),
+            (l.centre, l.along, l.length)
+        );
+        let shifted = recut_line(&l, (1.2, 0.5, 1.1, 0.0));
+        assert_eq!(shifted.centre, [100.0, 60.0]);
+        assert!((shifted.thickness - 24.0).abs() < 1e-4 && (shifted.length - 220.0).abs() < 1e-3);
+        let turned = recut_line(&l, (1.0, 0.0, 1.0, 90.0));
+        assert!(turned.along[0].abs() < 1e-6 && (turned.along[1] - 1.0).abs() < 1e-6);
+        assert!(RECUTS.iter().all(|&(t, _, n, _)| t > 0.0 && n > 0.0));
+    }
 
     /// A horizontal line from `x0` to `x1` at height `y`, `t` thick.
     fn line(x0: f32, x1: f32, y: f32, t: f32) -> OrientedLine {

@@ -24,7 +24,9 @@ pub struct NidReading {
     pub raw: String,
     /// The parsed number (after repair, if one was needed and found).
     pub parsed: Result<NationalId, NidError>,
-    /// Whether a digit was replaced by its runner-up to make the number valid.
+    /// Whether the number was mended to be valid: a digit replaced by its runner-up, or
+    /// read from a re-cut of the line ([`crate::anchor`]'s `RECUTS`) when the line as found
+    /// read no valid number.
     pub repaired: bool,
     /// Lowest character probability of the reading.
     pub min_prob: f32,
