@@ -410,10 +410,15 @@ pub fn read_front_lines(
     };
     let address_2 = crate::address::mend_line_2(&read(address_2)?);
     let serial_area = crate::anchor::serial_area(img, &number.line);
-    let id_key = match crate::anchor::serial_crop(&serial_area, reader)? {
-        Some(crop) => read_serial(&crop, reader)?,
-        None => String::new(),
-    };
+    let mut id_key = String::new();
+    for ends in SERIAL_ENDS {
+        if let Some(crop) = crate::anchor::serial_crop(&serial_area, reader, ends)? {
+            id_key = read_serial(&crop, reader)?;
+        }
+        if serial_shaped(&id_key) {
+            break;
+        }
+    }
     Ok(FrontText {
         id_number: number.number.clone(),
         birth_date_printed: String::new(),
@@ -427,6 +432,10 @@ pub fn read_front_lines(
         glare: crate::quality::worst_glare(card, TEXT_FIELDS),
     })
 }
+
+/// Room cut at each end of the serial's detected line, in its heights: as detected, then,
+/// when that reads as no serial, wider (the detector's box can clip a first letter).
+const SERIAL_ENDS: [f32; 2] = [0.0, 0.35];
 
 /// The card serial in its known shape, two letters and seven digits (`VM3526924`): a
 /// nine-character reading has look-alikes put right by position (`8` → `B` among the
