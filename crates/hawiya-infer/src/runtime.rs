@@ -21,7 +21,7 @@ use std::sync::{Arc, Condvar, Mutex};
 pub struct Runtime {
     env: Arc<ort::environment::Environment>,
     slots: usize,
-    /// Sessions of this runtime's pools lent out now.
+    /// Calls of this runtime's pools in progress (lent a session, or waiting for one).
     busy: Arc<AtomicUsize>,
 }
 
@@ -78,7 +78,7 @@ impl Runtime {
 
     /// [`Runtime::pool`] plus one wide session (`self.slots()` intra-op threads, which
     /// sleep rather than spin between operators), lent instead of a narrow one when no
-    /// other session of this runtime is lent out. With one slot there is nothing to widen.
+    /// other call of this runtime is in progress. With one slot there is nothing to widen.
     pub fn pool_with_wide(&self, path: &Path) -> anyhow::Result<SessionPool> {
         self.make_pool(path, self.slots > 1)
     }
@@ -130,7 +130,7 @@ struct PoolInner {
     /// The wide session, when the pool has one and it is not lent out.
     wide: Mutex<Option<Session>>,
     returned: Condvar,
-    /// The runtime's count of sessions lent out.
+    /// The runtime's count of calls in progress ([`Runtime`]'s `busy`).
     busy: Arc<AtomicUsize>,
 }
 
@@ -151,7 +151,7 @@ impl SessionPool {
     }
 
     /// Runs `f` with exclusive use of one session: the wide one when the pool has it and
-    /// no other session of the runtime is lent out, else a narrow one, waiting if all are
+    /// no other call of the runtime is in progress, else a narrow one, waiting if all are
     /// busy. Call from a blocking thread.
     pub fn with<R>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
         let inner = &*self.inner;

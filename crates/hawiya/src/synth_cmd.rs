@@ -212,7 +212,6 @@ impl Reader for IdBackReader {
     }
 }
 
-/// The in-process reader of a document type, if one is built.
 /// The national ID front reader as the server runs it, with the server's inference slots
 /// (one request at a time here: an idle server's latency).
 pub fn id_front_reader(config: &hawiya_server::Config) -> anyhow::Result<Box<dyn Reader>> {
@@ -225,6 +224,7 @@ pub fn id_front_reader(config: &hawiya_server::Config) -> anyhow::Result<Box<dyn
     }))
 }
 
+/// The in-process reader of a document type, if one is built.
 fn reader_for(
     doc: DocType,
     config: &hawiya_server::Config,
