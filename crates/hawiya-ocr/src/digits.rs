@@ -45,7 +45,7 @@ pub const WEIGHTS_SHA256: &str = "2944dc6768c763f2edef67b5532b5fd52020f601195ee5
 pub const NUMBER_WEIGHTS: &[u8] = include_bytes!("../models/digits-v9.safetensors");
 /// sha256 of [`NUMBER_WEIGHTS`] (also in `MODELS.md`).
 pub const NUMBER_WEIGHTS_SHA256: &str =
-    "f8bdb432803c37128b379dd94b2960a6b63ec9ca87c7709e3159f9cd0440c13c";
+    "915ffcaf2fbd579f96176b4219665b7f9c180c22ed9fca2dc9364d78c1091c85";
 
 /// The shape of a line recogniser: what it reads and how wide its layers are.
 #[derive(Debug)]
