@@ -461,23 +461,27 @@ pub fn serial_area(img: &RgbImage, number: &OrientedLine) -> RgbImage {
 }
 
 /// The serial's line in `area` ([`serial_area`]): the longest line the detector finds
-/// there, at least 2.5 times longer than high, with a fifth of its height as margin, and
-/// `ends` more of its height at each end.
-pub fn serial_crop(
+/// there, at least 2.5 times longer than high, with a fifth of its height as margin.
+pub fn serial_line(
     area: &RgbImage,
     reader: &crate::IdReader,
-    ends: f32,
-) -> anyhow::Result<Option<RgbImage>> {
+) -> anyhow::Result<Option<crate::detect::TextBox>> {
+    Ok(crate::detect::longest_line(
+        reader.lines.detect(area, area.width())?,
+        2.5,
+    ))
+}
+
+/// `area` cut at the serial's `line` ([`serial_line`]), with `ends` more of its height at
+/// each end.
+pub fn serial_crop(area: &RgbImage, line: &crate::detect::TextBox, ends: f32) -> RgbImage {
     let (w, h) = area.dimensions();
-    let found = crate::detect::longest_line(reader.lines.detect(area, w)?, 2.5);
-    Ok(found.map(|b| {
-        let more = ends * (b.y1 - b.y0);
-        let x0 = (b.x0 - more).max(0.0) as u32;
-        let y0 = b.y0.max(0.0) as u32;
-        let x1 = ((b.x1 + more) as u32).clamp(x0 + 1, w);
-        let y1 = (b.y1 as u32).clamp(y0 + 1, h);
-        image::imageops::crop_imm(area, x0, y0, x1 - x0, y1 - y0).to_image()
-    }))
+    let more = ends * (line.y1 - line.y0);
+    let x0 = (line.x0 - more).max(0.0) as u32;
+    let y0 = line.y0.max(0.0) as u32;
+    let x1 = ((line.x1 + more) as u32).clamp(x0 + 1, w);
+    let y1 = (line.y1 as u32).clamp(y0 + 1, h);
+    image::imageops::crop_imm(area, x0, y0, x1 - x0, y1 - y0).to_image()
 }
 
 /// The best-read number line among the elongated [`number_candidates`] of the photo's

@@ -411,12 +411,15 @@ pub fn read_front_lines(
     let address_2 = crate::address::mend_line_2(&read(address_2)?);
     let serial_area = crate::anchor::serial_area(img, &number.line);
     let mut id_key = String::new();
-    for ends in SERIAL_ENDS {
-        if let Some(crop) = crate::anchor::serial_crop(&serial_area, reader, ends)? {
-            id_key = read_serial(&crop, reader)?;
-        }
-        if serial_shaped(&id_key) {
-            break;
+    if let Some(line) = crate::anchor::serial_line(&serial_area, reader)? {
+        for ends in SERIAL_ENDS {
+            id_key = read_serial(
+                &crate::anchor::serial_crop(&serial_area, &line, ends),
+                reader,
+            )?;
+            if serial_shaped(&id_key) {
+                break;
+            }
         }
     }
     Ok(FrontText {
