@@ -517,10 +517,115 @@ pub fn find_number(
     else {
         return Ok(None);
     };
+    let best = fitted(img, best, net, today)?;
     if best.number.valid().is_some() {
         return Ok(Some(best));
     }
     Ok(Some(recut(img, best, net, today)?))
+}
+
+/// A number line is cut down to its digits when they cover less than this share of it.
+const FIT_BELOW: f32 = 0.8;
+/// Room kept beyond the first and last digit's column, in digit pitches.
+const FIT_ROOM: f32 = 0.7;
+/// Characters the run of digits must hold for the line to be cut to it (a shorter run
+/// may be only part of the number).
+const FIT_CHARS: usize = 13;
+/// Read characters further apart than this many median pitches belong to different print
+/// (the issue date under the photo, the serial, level with the number).
+const FIT_GAP: f32 = 2.5;
+
+/// The column (fractional) of each character the greedy CTC decoding of `read` gives:
+/// the middle of its run of columns.
+fn char_columns(read: &LineRead) -> Vec<f32> {
+    let best: Vec<usize> = read
+        .log_probs
+        .iter()
+        .map(|p| {
+            (0..p.len())
+                .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut t = 0;
+    while t < best.len() {
+        let run = best[t..].iter().take_while(|&&k| k == best[t]).count();
+        if best[t] != 0 {
+            out.push(t as f32 + (run as f32 - 1.0) / 2.0);
+        }
+        t += run;
+    }
+    out
+}
+
+/// `line` cut down to the digits read from its crop ([`number_crop`]): the longest run of
+/// characters with no gap over [`FIT_GAP`] pitches, with [`FIT_ROOM`] pitches at each end,
+/// when that is less than [`FIT_BELOW`] of the line (the detector joined print beside the
+/// number to it, and the line's length places the card and the fields around it); `None`
+/// otherwise.
+fn fitted_to_digits(line: &OrientedLine, read: &LineRead) -> Option<OrientedLine> {
+    let columns = char_columns(read);
+    let gaps: Vec<f32> = columns.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut sorted = gaps.clone();
+    sorted.sort_by(f32::total_cmp);
+    let pitch = *sorted.get(sorted.len() / 2)?;
+    let mut runs: Vec<&[f32]> = Vec::new();
+    let mut from = 0;
+    for (i, gap) in gaps.iter().enumerate() {
+        if *gap > FIT_GAP * pitch {
+            runs.push(&columns[from..=i]);
+            from = i + 1;
+        }
+    }
+    runs.push(&columns[from..]);
+    let run = runs.into_iter().max_by_key(|r| r.len())?;
+    let (first, last) = (*run.first()?, *run.last()?);
+    if run.len() < FIT_CHARS {
+        return None;
+    }
+    let span = line.length + 2.0 * CROP_MARGIN_ALONG * line.thickness;
+    let per_column = span / read.log_probs.len() as f32;
+    let at = |t: f32| (t + 0.5) * per_column - span / 2.0;
+    let room = FIT_ROOM * pitch * per_column;
+    let (a0, a1) = (at(first) - room, at(last) + room);
+    let length = a1 - a0;
+    if length >= FIT_BELOW * line.length {
+        return None;
+    }
+    let mid = (a0 + a1) / 2.0;
+    Some(OrientedLine {
+        centre: [
+            line.centre[0] + mid * line.along[0],
+            line.centre[1] + mid * line.along[1],
+        ],
+        length,
+        ..*line
+    })
+}
+
+/// `found` on its line cut down to its digits ([`fitted_to_digits`]), read again there;
+/// the new reading is kept when it scores at least as well, the cut line in any case.
+fn fitted(
+    img: &RgbImage,
+    found: NumberLine,
+    net: &digits::DigitNet,
+    today: NaiveDate,
+) -> anyhow::Result<NumberLine> {
+    let Some(line) = fitted_to_digits(&found.line, &found.read) else {
+        return Ok(found);
+    };
+    let read = digits::read_lines_scored(net, &[number_crop(img, &line)])?.remove(0);
+    let again = NumberLine {
+        number: repair_nid(&read, today),
+        line,
+        read,
+    };
+    Ok(if again.score() >= found.score() {
+        again
+    } else {
+        NumberLine { line, ..found }
+    })
 }
 
 /// Re-cuts of a number line, as the detector's box varies between photos: thinner and
@@ -623,6 +728,47 @@ mod tests {
         let turned = recut_line(&l, (1.0, 0.0, 1.0, 90.0));
         assert!(turned.along[0].abs() < 1e-6 && (turned.along[1] - 1.0).abs() < 1e-6);
         assert!(RECUTS.iter().all(|&(t, _, n, _)| t > 0.0 && n > 0.0));
+    }
+
+    /// A reading over `columns` columns with one character at each of `at`.
+    fn read_at(columns: usize, at: &[usize]) -> LineRead {
+        let log_probs = (0..columns)
+            .map(|t| {
+                let mut p = vec![-5.0f32; 11];
+                p[if at.contains(&t) { 1 + t % 10 } else { 0 }] = -0.01;
+                p
+            })
+            .collect();
+        LineRead {
+            chars: Vec::new(),
+            log_probs,
+        }
+    }
+
+    #[test]
+    fn a_number_line_joined_to_a_date_is_cut_to_its_digits() {
+        // 100 columns over 210 px (200 long + 2 × 0.25 × 20 room): a date's three
+        // characters at columns 2-6, fourteen digits every 4 columns from 40 to 92.
+        let l = line(0.0, 200.0, 50.0, 20.0);
+        let mut at = vec![2, 4, 6];
+        at.extend((0..14).map(|k| 40 + 4 * k));
+        let fit = fitted_to_digits(&l, &read_at(100, &at)).expect("cut");
+        let per_column = 2.1;
+        let (start, end) = (
+            (40.5 - 0.7 * 4.0) * per_column - 105.0,
+            (92.5 + 0.7 * 4.0) * per_column - 105.0,
+        );
+        assert!((fit.length - (end - start)).abs() < 1e-3, "{fit:?}");
+        assert!((fit.centre[0] - (100.0 + (start + end) / 2.0)).abs() < 1e-3);
+        assert_eq!(
+            (fit.centre[1], fit.along, fit.thickness),
+            (50.0, l.along, 20.0)
+        );
+        // Digits over the whole line, or too few to be the number: left as it is.
+        let whole: Vec<usize> = (0..14).map(|k| 4 + 7 * k).collect();
+        assert_eq!(fitted_to_digits(&l, &read_at(100, &whole)), None);
+        let part: Vec<usize> = (0..10).map(|k| 40 + 4 * k).collect();
+        assert_eq!(fitted_to_digits(&l, &read_at(100, &part)), None);
     }
 
     /// A horizontal line from `x0` to `x1` at height `y`, `t` thick.
