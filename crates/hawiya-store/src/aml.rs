@@ -88,6 +88,7 @@ impl Store {
             .map(|c| self.sealer.seal(c.join("\n").as_bytes()))
             .collect();
         let now = now_millis();
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         // The first statement writes: SQLite takes its write lock here and PostgreSQL locks the
         // active row, so concurrent imports of one list serialise instead of failing later.
@@ -163,6 +164,7 @@ impl Store {
         name: &str,
         keep: i64,
     ) -> StoreResult<u64> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let old = "SELECT id FROM aml_lists WHERE name = $1 AND status <> 'active' \
              AND ((tenant_id IS NULL AND $2 IS NULL) OR tenant_id = $2) \
@@ -244,6 +246,7 @@ impl Store {
             .note
             .as_deref()
             .map(|n| self.sealer.seal(n.as_bytes()));
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO aml_reviews (id, tenant_id, person_key, list_name, entry_id, entry_digest, decision, analyst, note, created_at) \

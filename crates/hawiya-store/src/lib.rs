@@ -74,6 +74,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     sealer: Sealer,
+    /// On SQLite (one writer at a time), this process's writes take turns here, in order,
+    /// instead of in SQLite's busy handler, which sleeps in growing steps (up to 100 ms).
+    write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -112,7 +115,17 @@ impl Store {
             pool,
             backend,
             sealer,
+            write_gate: (backend == Backend::Sqlite).then(Default::default),
         })
+    }
+
+    /// This process's turn to write ([`Store::write_gate`]), held until the write commits
+    /// or is dropped; `None` on PostgreSQL, where writers do not exclude each other.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        }
     }
 
     /// The URL of the default SQLite database inside `data_dir`.
@@ -157,6 +170,7 @@ impl Store {
             name: name.to_string(),
             created_at: now,
         };
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(&tenant.id)
@@ -242,6 +256,7 @@ impl Store {
         expires_at: i64,
     ) -> StoreResult<()> {
         let id = new_id();
+        let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, created_at, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $1)",
         )
@@ -272,6 +287,7 @@ impl Store {
         tenant_id: Option<&str>,
     ) -> StoreResult<Option<AdminUser>> {
         let now = now_millis();
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let spent = sqlx::query(
             "UPDATE refresh_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
@@ -391,6 +407,7 @@ impl Store {
     /// [`TransactionRef::New`]. All-or-nothing: on error nothing is written.
     pub async fn record_step(&self, step: NewStep) -> StoreResult<StoredStep> {
         let now = now_millis();
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let transaction_id = match &step.transaction {
             TransactionRef::New {
@@ -555,6 +572,7 @@ impl Store {
         id: &str,
         actor: &str,
     ) -> StoreResult<bool> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         // Explicit child deletes: SQLite connections opened before `foreign_keys = ON` took
         // effect would otherwise leave orphans.
@@ -608,6 +626,7 @@ impl Store {
         target: Option<&str>,
         details: &serde_json::Value,
     ) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
         let mut conn = self.pool.acquire().await?;
         insert_audit(&mut *conn, tenant_id, actor, action, target, details).await
     }

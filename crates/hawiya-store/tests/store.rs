@@ -395,3 +395,28 @@ async fn aml_lists_version_atomically_and_reviews_keep_the_latest() {
             .is_empty());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_all_land() {
+    for (store, _dir) in stores().await {
+        let t = tenant(&store, &unique("writers")).await;
+        let writes = (0..48).map(|i| {
+            let (store, t) = (store.clone(), t.clone());
+            tokio::spawn(async move {
+                let new = TransactionRef::New {
+                    client_transaction_id: Some(format!("w{i}")),
+                };
+                store.record_step(step(&t, new)).await.map(|s| s.transaction_id)
+            })
+        });
+        let mut ids = Vec::new();
+        for w in writes.collect::<Vec<_>>() {
+            ids.push(w.await.unwrap().expect("every write lands"));
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 48);
+        let (total, _) = store.list_transactions(&t.id, None, 0, 100).await.unwrap();
+        assert_eq!(total, 48);
+    }
+}
