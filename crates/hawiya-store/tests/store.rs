@@ -406,7 +406,10 @@ async fn concurrent_writers_all_land() {
                 let new = TransactionRef::New {
                     client_transaction_id: Some(format!("w{i}")),
                 };
-                store.record_step(step(&t, new)).await.map(|s| s.transaction_id)
+                store
+                    .record_step(step(&t, new))
+                    .await
+                    .map(|s| s.transaction_id)
             })
         });
         let mut ids = Vec::new();

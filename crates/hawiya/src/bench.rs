@@ -434,11 +434,20 @@ impl BenchServer {
 
     /// The server's peak resident memory (`VmHWM` of `/proc/PID/status`).
     pub fn peak_memory(&self) -> String {
+        self.memory("VmHWM:")
+    }
+
+    /// The server's resident memory now (`VmRSS`).
+    pub fn memory_now(&self) -> String {
+        self.memory("VmRSS:")
+    }
+
+    fn memory(&self, field: &str) -> String {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .find_map(|l| l.strip_prefix(field))
             .unwrap_or("?")
             .trim()
             .to_string()

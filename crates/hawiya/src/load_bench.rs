@@ -6,6 +6,10 @@
 //! 503 (6502) is counted as shed and its client waits the `Retry-After` it was given, as a
 //! well-behaved client does; every other answer is admitted and timed. An error is a
 //! transport failure or a 5xx other than 503.
+//!
+//! `--endpoints slow-upload` is an attack instead: as many connections as each level's
+//! clients each declare a 20 MB ID-front body and send it at 16 KiB a second, half without an
+//! `ApiKey`; it prints how each was answered and the server's memory.
 
 use crate::bench::{compare_body, percentile, BenchServer};
 use anyhow::Context;
@@ -18,7 +22,8 @@ pub struct LoadBenchArgs {
     /// Concurrent clients of each level.
     #[arg(long, value_delimiter = ',', default_value = "1,8,32,64")]
     pub clients: Vec<usize>,
-    /// Endpoints driven, one after another: face, id-front, aml.
+    /// Endpoints driven, one after another: face, id-front, aml; and slow-upload (an attack,
+    /// see the module docs).
     #[arg(long, value_delimiter = ',', default_value = "face,id-front,aml")]
     pub endpoints: Vec<String>,
     /// Seconds each level runs.
@@ -153,6 +158,9 @@ pub fn run(config: &hawiya_server::Config, args: &LoadBenchArgs) -> anyhow::Resu
     hawiya_aml::gen::write_tenant_csv(&list_path, &list.entries)?;
     let mut endpoints = Vec::new();
     for name in &args.endpoints {
+        if name == "slow-upload" {
+            continue;
+        }
         endpoints.push(match name.as_str() {
             "face" => Endpoint {
                 name: "face/compare",
@@ -175,7 +183,7 @@ pub fn run(config: &hawiya_server::Config, args: &LoadBenchArgs) -> anyhow::Resu
                     .map(|n| serde_json::json!({ "name": n }).to_string())
                     .collect(),
             },
-            other => anyhow::bail!("unknown endpoint {other:?} (face, id-front, aml)"),
+            other => anyhow::bail!("unknown endpoint {other:?} (face, id-front, aml, slow-upload)"),
         });
     }
     let import: Vec<std::ffi::OsString> = vec![
@@ -236,5 +244,97 @@ pub fn run(config: &hawiya_server::Config, args: &LoadBenchArgs) -> anyhow::Resu
             );
         }
     }
+    if args.endpoints.iter().any(|e| e == "slow-upload") {
+        slow_upload_table(&server, &args.clients, args.seconds)?;
+    }
     Ok(())
+}
+
+/// Declared length of a slow upload's body.
+const SLOW_BODY_BYTES: usize = 20 << 20;
+/// What a slow upload sends each second.
+const SLOW_CHUNK: usize = 16 << 10;
+
+/// Prints how `clients` slow uploads ([`slow_upload`]) of each level were answered and the
+/// server's memory before, at the end and a few seconds after.
+fn slow_upload_table(server: &BenchServer, levels: &[usize], seconds: u64) -> anyhow::Result<()> {
+    let addr = server.base.trim_start_matches("http://").to_string();
+    println!("\n| slow uploads (20 MB declared, 16 KiB/s, {seconds} s) | answers | RSS before | peak RSS | RSS 5 s after |");
+    println!("|---|---|---|---|---|");
+    for &clients in levels {
+        let before = server.memory_now();
+        let mut answers = std::collections::BTreeMap::<String, usize>::new();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..clients)
+                .map(|k| {
+                    let key = (k % 2 == 0).then_some(server.key.as_str());
+                    let addr = addr.as_str();
+                    s.spawn(move || slow_upload(addr, key, seconds))
+                })
+                .collect();
+            for h in handles {
+                let answer = h.join().unwrap_or_else(|_| "panicked".into());
+                *answers.entry(answer).or_default() += 1;
+            }
+        });
+        let peak = server.peak_memory();
+        std::thread::sleep(Duration::from_secs(5));
+        let answers: Vec<String> = answers.iter().map(|(a, n)| format!("{a} ×{n}")).collect();
+        println!(
+            "| {clients} connections | {} | {before} | {peak} | {} |",
+            answers.join(", "),
+            server.memory_now()
+        );
+    }
+    Ok(())
+}
+
+/// One slow upload to `/v1/ocr/id/front` (with the API key `key`, if any) for at most
+/// `seconds`: the answer's status line's code and the API code, or why there was none.
+fn slow_upload(addr: &str, key: Option<&str>, seconds: u64) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return "connect failed".into();
+    };
+    let key = key.map_or(String::new(), |k| format!("ApiKey: {k}\r\n"));
+    let head = format!(
+        "POST /v1/ocr/id/front HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{key}Content-Length: {SLOW_BODY_BYTES}\r\n\r\n"
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        return "refused".into();
+    }
+    let _ = stream.set_nonblocking(true);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let chunk = vec![b'A'; SLOW_CHUNK];
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    let mut next_chunk = Instant::now();
+    while Instant::now() < deadline {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => break,
+        }
+        if answer.windows(10).any(|w| w == b"error_code") && answer.ends_with(b"}") {
+            break;
+        }
+        if Instant::now() >= next_chunk {
+            let _ = stream.write(&chunk);
+            next_chunk += Duration::from_secs(1);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = String::from_utf8_lossy(&answer);
+    let status = text.split_whitespace().nth(1).unwrap_or("none");
+    let code = text
+        .split("\"error_code\":")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap_or("");
+    if status == "none" {
+        "no answer in time".into()
+    } else {
+        format!("{status} {code}").trim().to_string()
+    }
 }
