@@ -313,16 +313,21 @@ pub async fn liveness_multi(
         .try_into()
         .map_err(|_| ApiError::internal("three frames"))?;
     let mesh_engine = engine.clone();
+    // Stops between frames when the client goes away (the answer is then not wanted).
     let mut verdict: LivenessVerdict = state
         .engines
-        .run(move || {
+        .run_cancellable(move |cancel| {
             let mut evidence = evidence;
             for f in &mut evidence {
+                if cancel.is_set() {
+                    return None;
+                }
                 (f.mesh, f.eye_openness) = mesh_engine.mesh_and_eyes(&f.image, &f.face);
             }
-            assess(&evidence, None, threshold)
+            Some(assess(&evidence, None, threshold))
         })
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::internal("liveness stopped: its client went away"))?;
     if seen_before > 0 {
         if verdict.decision != Decision::NotLive {
             verdict.reasons.clear();
