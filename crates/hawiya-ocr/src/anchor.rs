@@ -648,17 +648,7 @@ fn recut_line(
     line: &OrientedLine,
     (thick, shift, long, turn): (f32, f32, f32, f32),
 ) -> OrientedLine {
-    let [ax, ay] = line.along;
-    let [cx, cy] = line.across();
-    let (s, c) = turn.to_radians().sin_cos();
-    let across = shift * line.thickness;
-    OrientedLine {
-        centre: [line.centre[0] + across * cx, line.centre[1] + across * cy],
-        along: [ax * c - ay * s, ax * s + ay * c],
-        length: line.length * long,
-        thickness: line.thickness * thick,
-        score: line.score,
-    }
+    line.varied([0.0, shift], [long, thick], turn)
 }
 
 /// A number line that read as no valid number, read again in [`RECUTS`]: the valid number

@@ -164,6 +164,31 @@ impl OrientedLine {
     pub fn across(&self) -> [f32; 2] {
         [-self.along[1], self.along[0]]
     }
+
+    /// This line moved `along` lengths along it and `across` thicknesses across it, its
+    /// length and thickness scaled, turned `turn_deg` degrees (as detections of one line
+    /// vary between photos).
+    pub fn varied(
+        &self,
+        [along, across]: [f32; 2],
+        [length, thickness]: [f32; 2],
+        turn_deg: f32,
+    ) -> OrientedLine {
+        let [ax, ay] = self.along;
+        let [cx, cy] = self.across();
+        let (a, b) = (along * self.length, across * self.thickness);
+        let (s, c) = turn_deg.to_radians().sin_cos();
+        OrientedLine {
+            centre: [
+                self.centre[0] + a * ax + b * cx,
+                self.centre[1] + a * ay + b * cy,
+            ],
+            along: [ax * c - ay * s, ax * s + ay * c],
+            length: self.length * length,
+            thickness: self.thickness * thickness,
+            score: self.score,
+        }
+    }
 }
 
 impl ProbabilityMap {

@@ -231,20 +231,10 @@ pub(crate) fn inside(poly: &[[f32; 2]], p: [f32; 2]) -> bool {
 /// The line moved as detections vary: centre by a tenth of its thickness across and 3 % of
 /// its length along, length ±6 %, thickness −10/+20 %, angle ±2°.
 fn jitter(line: &OrientedLine, r: &mut Rng) -> OrientedLine {
-    let [ax, ay] = line.along;
-    let [cx, cy] = line.across();
-    let along = r.range_f32(-0.03, 0.03) * line.length;
-    let across = r.range_f32(-0.1, 0.1) * line.thickness;
-    let turn = r.range_f32(-2.0, 2.0).to_radians();
-    let (s, c) = turn.sin_cos();
-    OrientedLine {
-        centre: [
-            line.centre[0] + along * ax + across * cx,
-            line.centre[1] + along * ay + across * cy,
-        ],
-        along: [ax * c - ay * s, ax * s + ay * c],
-        length: line.length * r.range_f32(0.94, 1.06),
-        thickness: line.thickness * r.range_f32(0.9, 1.2),
-        score: line.score,
-    }
+    let along = r.range_f32(-0.03, 0.03);
+    let across = r.range_f32(-0.1, 0.1);
+    let turn = r.range_f32(-2.0, 2.0);
+    let length = r.range_f32(0.94, 1.06);
+    let thickness = r.range_f32(0.9, 1.2);
+    line.varied([along, across], [length, thickness], turn)
 }
