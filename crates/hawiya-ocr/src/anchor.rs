@@ -580,10 +580,10 @@ fn fitted_to_digits(line: &OrientedLine, read: &LineRead) -> Option<OrientedLine
     }
     runs.push(&columns[from..]);
     let run = runs.into_iter().max_by_key(|r| r.len())?;
-    let (first, last) = (*run.first()?, *run.last()?);
     if run.len() < FIT_CHARS {
         return None;
     }
+    let (first, last) = (*run.first()?, *run.last()?);
     let span = line.length + 2.0 * CROP_MARGIN_ALONG * line.thickness;
     let per_column = span / read.log_probs.len() as f32;
     let at = |t: f32| (t + 0.5) * per_column - span / 2.0;
