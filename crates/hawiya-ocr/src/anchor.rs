@@ -57,8 +57,15 @@ pub struct NumberLine {
 }
 
 impl NumberLine {
-    /// How much the reading is to be believed: a valid number dominates, then the
-    /// characters' mean probability.
+    /// The number `read` on `line`, repaired ([`repair_nid`]).
+    fn read_on(line: OrientedLine, read: LineRead, today: NaiveDate) -> Self {
+        NumberLine {
+            number: repair_nid(&read, today),
+            line,
+            read,
+        }
+    }
+
     /// Whether `quad` (an outline the edge finder found) is this number's card: both ends
     /// of the line fall in the number's box of the card rectified by it (either way up,
     /// the line's start left of its end).
@@ -86,6 +93,8 @@ impl NumberLine {
         })
     }
 
+    /// How much the reading is to be believed: a valid number dominates, then the
+    /// characters' mean probability.
     fn score(&self) -> f32 {
         let valid = self.number.valid().is_some();
         let n = self.read.chars.len().max(14) as f32;
@@ -505,11 +514,7 @@ pub fn find_number(
         .into_iter()
         .zip(reads)
         .filter(|(_, read)| read.chars.len() >= 10)
-        .map(|(line, read)| NumberLine {
-            number: repair_nid(&read, today),
-            line,
-            read,
-        })
+        .map(|(line, read)| NumberLine::read_on(line, read, today))
         .collect();
     let Some(best) = read
         .into_iter()
@@ -616,11 +621,7 @@ fn fitted(
         return Ok(found);
     };
     let read = digits::read_lines_scored(net, &[number_crop(img, &line)])?.remove(0);
-    let again = NumberLine {
-        number: repair_nid(&read, today),
-        line,
-        read,
-    };
+    let again = NumberLine::read_on(line, read, today);
     Ok(if again.score() >= found.score() {
         again
     } else {
@@ -666,11 +667,7 @@ fn recut(
     let valid: Vec<NumberLine> = lines
         .into_iter()
         .zip(reads)
-        .map(|(line, read)| NumberLine {
-            number: repair_nid(&read, today),
-            line,
-            read,
-        })
+        .map(|(line, read)| NumberLine::read_on(line, read, today))
         .filter(|n| n.number.valid().is_some())
         .collect();
     let votes = |n: &NumberLine| {
