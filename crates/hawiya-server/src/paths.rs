@@ -60,23 +60,15 @@ pub fn canonical(path: &str) -> Option<String> {
 /// `query` with every key lower-cased (ASCII; values untouched), or `None` when none has
 /// an upper-case letter.
 pub fn lower_keys(query: &str) -> Option<String> {
-    let key_of = |pair: &str| pair.split('=').next().unwrap_or("").to_string();
-    if !query
+    let lowered = query
         .split('&')
-        .any(|pair| key_of(pair).bytes().any(|b| b.is_ascii_uppercase()))
-    {
-        return None;
-    }
-    Some(
-        query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((key, value)) => format!("{}={value}", key.to_ascii_lowercase()),
-                None => pair.to_ascii_lowercase(),
-            })
-            .collect::<Vec<_>>()
-            .join("&"),
-    )
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => format!("{}={value}", key.to_ascii_lowercase()),
+            None => pair.to_ascii_lowercase(),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    (lowered != query).then_some(lowered)
 }
 
 /// The request with its path spelt as its route spells it ([`canonical`]) and its query
